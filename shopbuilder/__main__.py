@@ -1,0 +1,3 @@
+from shopbuilder.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The GUI-free domain: models, storage, migrations and services."""

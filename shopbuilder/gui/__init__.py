@@ -1,0 +1,1 @@
+"""The Qt layer: windows, item models, editors, undo commands, workers."""
