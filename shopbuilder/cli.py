@@ -27,7 +27,13 @@ from shopbuilder.i18n import _, set_language
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # Modules with a `register(subparsers)` adding their commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "shopbuilder.catalog.cli",
+    "shopbuilder.promotions.cli",
+    "shopbuilder.bundle.cli",
+    "shopbuilder.posters.cli",
+    "shopbuilder.publish.cli",
+)
 
 log = logging.getLogger("shopbuilder")
 

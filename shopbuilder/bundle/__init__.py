@@ -1,0 +1,1 @@
+"""The config bundle: format, export, lint, validate, import, diff."""

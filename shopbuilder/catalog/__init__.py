@@ -1,0 +1,1 @@
+"""Catalog import and export: spreadsheets in, spreadsheets out."""

@@ -1,0 +1,1 @@
+"""Share posters: templates as data, CJK typesetting, QR codes."""

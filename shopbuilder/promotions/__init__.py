@@ -1,0 +1,1 @@
+"""Coupons and campaigns: rules, quotes, cut plans and the margin guard."""

@@ -1,0 +1,1 @@
+"""Publishing bundles: the upload protocol's client and reference receiver."""
