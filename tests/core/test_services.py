@@ -139,7 +139,8 @@ def test_update_keeps_sku_rows_matched_by_code(shop: Workspace) -> None:
         for code in ("OPT-红S", "OPT-红M", "OPT-蓝S"):
             assert after[code].id == ids[code]
         assert after["OPT-红S"].stock == 99
-        assert s.scalar(select(func.count()).select_from(Sku)) == 5  # 4 + EXIST-1
+        assert s.scalar(select(func.count()).select_from(Sku)
+                        .where(Sku.product_id == product.id)) == 4
 
 
 def test_set_sku_price_reports_the_field(shop: Workspace) -> None:
