@@ -19,6 +19,8 @@ from shopbuilder.core.services import pages as page_svc
 from shopbuilder.core.services import products as product_svc
 from shopbuilder.core.services import shops as shop_svc
 from shopbuilder.core.services.assets import add_asset
+from shopbuilder.promotions.demo import DEMO_COMPONENTS as DEMO_PROMO_COMPONENTS
+from shopbuilder.promotions.demo import add_demo_promotions
 
 DEMO_SLUG = "demo"
 PRIMARY, SECONDARY = "#C8102E", "#2B2B2B"
@@ -161,10 +163,12 @@ def build_demo_shop(session: Session, slug: str = DEMO_SLUG,
                 {"id": "banner", "type": "banner", "settings": {
                     "slides": [{"image": b} for b in banners], "autoplay": True}},
                 {"id": "notice", "type": "notice", "settings": {"text": "全场满99元包邮"}},
+                *DEMO_PROMO_COMPONENTS,
                 {"id": "grid", "type": "product_grid",
                  "settings": {"title": "精选好物", "source": "all", "columns": 2, "limit": 20}},
                 {"id": "licence", "type": "licence", "settings": {"label": "营业执照"}},
             ]
         page_svc.set_page(session, slug, page)
     page_svc.set_tab_bar(session, slug, page_svc.DEFAULT_TABS)
+    add_demo_promotions(session, slug)
     return shop_svc.get_shop(session, slug)

@@ -14,6 +14,7 @@ from shopbuilder.resources_path import resource_path
 
 DOMAIN = "shopbuilder"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
 
 
 def detect_language() -> str:
@@ -28,13 +29,19 @@ def detect_language() -> str:
 
 def set_language(lang: str | None = None) -> str:
     """Switch the process to `lang` (e.g. "zh_CN", "en"); returns the language used."""
-    global _translation
+    global _translation, _language
     lang = lang or detect_language()
+    _language = lang
     localedir = resource_path("locale")
     _translation = gettext.translation(
         DOMAIN, localedir=str(localedir), languages=[lang], fallback=True
     )
     return lang
+
+
+def current_language() -> str:
+    """The language last chosen with `set_language` (schemas pick their Chinese titles)."""
+    return _language
 
 
 def _(message: str) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from shopbuilder.core.services import pages as page_svc
 from shopbuilder.core.services import products as product_svc
 from shopbuilder.core.services import shops as shop_svc
 from shopbuilder.core.storage import Workspace
@@ -102,3 +103,41 @@ class Macro(SessionCommand):
     def _revert(self, session: Session) -> None:
         for command in reversed(self.commands):
             command._revert(session)
+
+
+@dataclass
+class PageEdit(SessionCommand):
+    """Create (before None), delete (after None) or replace one page."""
+
+    slug: str
+    before: page_svc.PageData | None
+    after: page_svc.PageData | None
+    label: str = "edit page"
+
+    @staticmethod
+    def _set(session: Session, slug: str, old: page_svc.PageData | None,
+             new: page_svc.PageData | None) -> None:
+        if new is None and old is not None:
+            page_svc.delete_page(session, slug, old.key)
+        elif new is not None:
+            page_svc.set_page(session, slug, new)
+
+    def _apply(self, session: Session) -> None:
+        self._set(session, self.slug, self.before, self.after)
+
+    def _revert(self, session: Session) -> None:
+        self._set(session, self.slug, self.after, self.before)
+
+
+@dataclass
+class TabBarEdit(SessionCommand):
+    slug: str
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+    label: str = "edit tab bar"
+
+    def _apply(self, session: Session) -> None:
+        page_svc.set_tab_bar(session, self.slug, self.after)
+
+    def _revert(self, session: Session) -> None:
+        page_svc.set_tab_bar(session, self.slug, self.before)

@@ -9,9 +9,32 @@ from shopbuilder.core.models.catalog import (
     Product,
     Sku,
 )
+from shopbuilder.core.models.promotions import (
+    CAMPAIGN_KINDS,
+    COUPON_KINDS,
+    COUPON_OBTAIN,
+    COUPON_SCOPES,
+    COUPON_USE_MODES,
+    Campaign,
+    Coupon,
+)
+from shopbuilder.core.models.publish import (
+    PUBLISH_ACTIONS,
+    PUBLISH_RESULTS,
+    TARGET_KINDS,
+    PublishRecord,
+    PublishTarget,
+)
 from shopbuilder.core.models.shop import PAGE_KINDS, Asset, Page, Shop
 
 __all__ = [
+    "CAMPAIGN_KINDS",
+    "COUPON_KINDS",
+    "COUPON_OBTAIN",
+    "COUPON_SCOPES",
+    "COUPON_USE_MODES",
+    "Campaign",
+    "Coupon",
     "LIST_PRICE_LABELS",
     "MAX_OPTIONS",
     "PAGE_KINDS",
@@ -21,9 +44,14 @@ __all__ = [
     "Page",
     "PriceHistory",
     "Product",
+    "PUBLISH_ACTIONS",
+    "PUBLISH_RESULTS",
+    "PublishRecord",
+    "PublishTarget",
     "Shop",
     "ShopOwned",
     "Sku",
+    "TARGET_KINDS",
     "Timestamped",
     "UTCDateTime",
 ]

@@ -145,11 +145,7 @@ def validate_product(session: Session, shop: Shop, data: ProductData,
                      product_id: int | None = None) -> None:
     """Every rule a product must meet; raises with all issues at once."""
     c = Collector()
-    v.text(c, "code", data.code, max_len=64)
-    v.text(c, "title", data.title, max_len=120)
-    v.text(c, "subtitle", data.subtitle, max_len=200, required=False)
-    for i, tag in enumerate(data.tags):
-        v.text(c, f"tags[{i}]", tag, max_len=20)
+    check_product(c, data)
     if isinstance(data.code, str) and data.code.strip():
         clash = session.scalar(select(Product.id).where(
             Product.shop_id == shop.id, Product.code == data.code.strip()))
@@ -161,9 +157,23 @@ def validate_product(session: Session, shop: Shop, data: ProductData,
         if cat is None or cat.shop_id != shop.id:
             c.add("category_id", _("no such category in this shop"))
     _validate_assets(session, c, "images", data.images)
-    _validate_options(c, data.options)
-    _validate_skus(session, c, shop, data, product_id)
+    for i, sku in enumerate(data.skus):
+        if sku.image is not None:
+            _validate_assets(session, c, f"skus[{i}].image", [sku.image])
+    _validate_sku_codes_free(session, c, shop, data, product_id)
     c.raise_if_any()
+
+
+def check_product(c: Collector, data: ProductData) -> None:
+    """The rules that need no database, so bulk imports can check many products
+    without a query each (they do the lookups themselves, in one query)."""
+    v.text(c, "code", data.code, max_len=64)
+    v.text(c, "title", data.title, max_len=120)
+    v.text(c, "subtitle", data.subtitle, max_len=200, required=False)
+    for i, tag in enumerate(data.tags):
+        v.text(c, f"tags[{i}]", tag, max_len=20)
+    _validate_options(c, data.options)
+    _validate_skus(c, data)
 
 
 def _validate_assets(session: Session, c: Collector, path: str, shas: list[str]) -> None:
@@ -196,8 +206,7 @@ def _validate_options(c: Collector, options: list[OptionData]) -> None:
             seen.add(value)
 
 
-def _validate_skus(session: Session, c: Collector, shop: Shop, data: ProductData,
-                   product_id: int | None) -> None:
+def _validate_skus(c: Collector, data: ProductData) -> None:
     if not data.skus:
         c.add("skus", _("a product needs at least one SKU"))
     if not data.options and len(data.skus) > 1:
@@ -236,8 +245,11 @@ def _validate_skus(session: Session, c: Collector, shop: Shop, data: ProductData
                 and sku.list_price is not None and isinstance(sku.price, int)
                 and sku.list_price_label == "plain" and sku.list_price < sku.price):
             c.add(f"{p}.list_price", _("the list price (划线价) is below the price"))
-        if sku.image is not None:
-            _validate_assets(session, c, f"{p}.image", [sku.image])
+
+
+def _validate_sku_codes_free(session: Session, c: Collector, shop: Shop, data: ProductData,
+                             product_id: int | None) -> None:
+    codes = {sku.code: i for i, sku in enumerate(data.skus)}
     if codes:
         taken = session.execute(select(Sku.code, Sku.product_id).where(
             Sku.shop_id == shop.id, Sku.code.in_(list(codes)))).all()

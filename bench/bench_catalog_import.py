@@ -1,0 +1,131 @@
+"""Catalogue import speed: N SKU rows (N/5 products × 5 SKUs, no images) into SQLite.
+
+Prints rows/s, peak RSS and the ratio to a floor measured in the same run: the same
+product, SKU and price-history rows inserted with the standard `sqlite3` module,
+`executemany`, one transaction, into the same schema. Goals: import ≤ 3× the floor,
+re-import of the unchanged file ≤ 2×, peak RSS < 500 MB.
+
+    .venv/bin/python bench/bench_catalog_import.py [ROWS]   # default 100000
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shopbuilder.catalog.fields import FIELD_BY_KEY
+from shopbuilder.catalog.importer import ImportOptions, import_file
+from shopbuilder.core.services.shops import create_shop
+from shopbuilder.core.storage import Workspace
+
+COLUMNS = ("title", "product_code", "option1_name", "option1_value", "option2_name",
+           "option2_value", "sku_code", "price", "list_price", "cost", "stock", "weight_kg",
+           "category", "tags", "status")
+COLORS = ("红", "蓝", "黑", "白", "灰")
+
+
+def make_rows(n_rows: int) -> list[dict[str, str]]:
+    rows = []
+    for p in range(n_rows // 5):
+        for k in range(5):
+            first = k == 0
+            rows.append({
+                "title": f"商品 {p}" if first else "", "product_code": f"P{p:06d}",
+                "option1_name": "颜色" if first else "", "option1_value": COLORS[k],
+                "option2_name": "尺码" if first else "", "option2_value": "M",
+                "sku_code": f"P{p:06d}-{k}", "price": f"{99 + p % 50}.{k}0",
+                "list_price": f"{199 + p % 50}.00", "cost": "30", "stock": str(10 + k),
+                "weight_kg": "0.25", "category": f"分类{p % 10}/子类{p % 7}" if first else "",
+                "tags": "新品,热卖" if first else "", "status": "上架" if first else "",
+            })
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([FIELD_BY_KEY[c].header for c in COLUMNS])
+        writer.writerows([r[c] for c in COLUMNS] for r in rows)
+
+
+def floor(db: Path, rows: list[dict[str, str]]) -> float:
+    """The same rows, pre-parsed, into the same schema with plain sqlite3."""
+    ws = Workspace.open(f"sqlite:///{db}")  # creates the schema through the migrations
+    ws.close()
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+    opts = json.dumps([{"name": "颜色", "values": list(COLORS)},
+                       {"name": "尺码", "values": ["M"]}], ensure_ascii=False)
+    products = [(1, r["product_code"], r["title"], "", "", None, '["新品", "热卖"]', "[]", 1, 0,
+                 opts, now, now, 1) for r in rows if r["title"]]
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("INSERT INTO shops (id, slug, name, client, time_zone, brand_name, slogan, "
+                "primary_color, secondary_color, share_title, licence_company, licence_number,"
+                " licence_on_home, tab_bar, settings, created_at, updated_at, version) VALUES "
+                "(1,'floor','F','','Asia/Shanghai','F','','#E4393C','#333333','','','',0,"
+                "'[]','{}',?,?,1)", (now, now))
+    con.executemany(
+        "INSERT INTO products (shop_id, code, title, subtitle, detail_html, category_id, tags,"
+        " images, on_shelf, sort_order, options, created_at, updated_at, version) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", products)
+    ids = dict(con.execute("SELECT code, id FROM products"))
+    con.executemany(
+        "INSERT INTO skus (shop_id, product_id, code, option_values, price, list_price, "
+        "list_price_label, cost, stock, weight_g, image, created_at, updated_at, version) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(1, ids[r["product_code"]], r["sku_code"],
+          json.dumps([r["option1_value"], r["option2_value"]], ensure_ascii=False),
+          int(r["price"].replace(".", "")), int(r["list_price"].replace(".", "")), "plain",
+          3000, int(r["stock"]), 250, None, now, now, 1) for r in rows])
+    sku_ids = con.execute("SELECT id, price, list_price FROM skus").fetchall()
+    con.executemany("INSERT INTO price_history (shop_id, sku_id, price, list_price, "
+                    "recorded_at) VALUES (1,?,?,?,?)", [(*s, now) for s in sku_ids])
+    con.commit()
+    con.close()
+    return time.perf_counter() - t0
+
+
+def timed_import(ws: Workspace, path: Path) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    report = import_file(ws, "bench", path, ImportOptions())
+    return time.perf_counter() - t0, report
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    rows = make_rows(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / "catalog.csv"
+        write_csv(sheet, rows)
+        floor_s = floor(Path(tmp) / "floor.db", rows)
+        del rows
+        ws = Workspace.open(f"sqlite:///{Path(tmp) / 'ws.db'}")
+        with ws.session() as s:
+            create_shop(s, "bench", "Bench")
+        first, report = timed_import(ws, sheet)
+        assert report.created == n // 5 and not report.errors, report.summary()  # type: ignore[attr-defined]
+        again, report = timed_import(ws, sheet)
+        assert report.unchanged == n // 5, report.summary()  # type: ignore[attr-defined]
+        ws.close()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"rows: {n:,} ({n // 5:,} products × 5 SKUs), CSV, no images")
+    print(f"floor (sqlite3 executemany, one transaction): {floor_s:.2f} s "
+          f"({n / floor_s:,.0f} rows/s)")
+    print(f"import:    {first:.2f} s  {n / first:,.0f} rows/s  "
+          f"ratio {first / floor_s:.2f}× (goal ≤ 3×)")
+    print(f"re-import: {again:.2f} s  {n / again:,.0f} rows/s  "
+          f"ratio {again / floor_s:.2f}× (goal ≤ 2×), 0 changes")
+    print(f"peak RSS:  {rss_mb:.0f} MB (goal < 500 MB)")
+
+
+if __name__ == "__main__":
+    main()

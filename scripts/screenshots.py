@@ -1,0 +1,109 @@
+"""Save a PNG of every main screen in zh_CN and en, with the demo shop.
+
+    python scripts/screenshots.py [OUT_DIR] [--lang zh_CN,en]
+
+Runs each language in its own process (gettext and Qt translators are per process),
+offscreen unless a display is set (``xvfb-run python scripts/screenshots.py`` works too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SIZE = (1280, 800)
+
+
+def shoot(lang: str, out: Path) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["SHOPBUILDER_NO_MODAL"] = "1"
+    tmp = Path(tempfile.mkdtemp(prefix="shots-"))
+    os.environ["SHOPBUILDER_CONFIG"] = str(tmp / "settings.toml")
+    os.environ["SHOPBUILDER_LOG_DIR"] = str(tmp / "logs")
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from shopbuilder.core.storage import Workspace
+    from shopbuilder.gui.app import choose_language, create_main_window, ensure_demo, make_app
+    from shopbuilder.gui.sections import SECTIONS
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
+    choose_language(lang)
+    app = make_app(lang, [sys.argv[0]])
+    QCoreApplication.setOrganizationName("shopbuilder-shots")
+    ws = Workspace.open(f"sqlite:///{tmp / 'ws.db'}")
+    ensure_demo(ws)
+    with ws.session() as s:
+        from shopbuilder.core.services.shops import create_shop
+        create_shop(s, "acme-1", "Acme 旗舰店", client="Acme Agency")
+        create_shop(s, "acme-2", "Acme Outlet", client="Acme Agency")
+    window = create_main_window(ws)
+    window.resize(*SIZE)
+    window.show()
+    window.sidebar.select("demo")
+    saved: list[Path] = []
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    for index, spec in enumerate(SECTIONS):
+        window.tabs.setCurrentIndex(index)
+        settle()
+        path = out / f"{lang}-{index + 1}-{spec.key}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+    from shopbuilder.gui.settings_dialog import SettingsDialog
+    dialog = SettingsDialog(window)
+    dialog.show()
+    settle()
+    path = out / f"{lang}-8-settings.png"
+    dialog.grab().save(str(path))
+    saved.append(path)
+    dialog.close()
+    try:
+        from shopbuilder.gui.wizard import ShopWizard
+    except ImportError:
+        ShopWizard = None
+    if ShopWizard is not None:
+        wizard = ShopWizard(ws, window)
+        wizard.resize(760, 560)
+        wizard.show()
+        settle()
+        for page_no in range(2):
+            path = out / f"{lang}-9-wizard-{page_no + 1}.png"
+            wizard.grab().save(str(path))
+            saved.append(path)
+            wizard.next()
+            settle()
+        wizard.close()
+    window.close()
+    ws.close()
+    return saved
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", default="screenshots")
+    parser.add_argument("--lang", default="zh_CN,en")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        for path in shoot(args.lang, out):
+            print(path)
+        return 0
+    for lang in args.lang.split(","):
+        code = subprocess.call([sys.executable, __file__, str(out), "--lang", lang, "--child"])
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

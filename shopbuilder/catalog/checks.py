@@ -1,0 +1,315 @@
+"""Drafts → checked products → a write plan, with every problem at its Excel cell.
+
+The product rules are the core's `check_product`; its field paths (``skus[1].price``)
+are mapped back to the row and column they came from. Lookups that the core does per
+product (code taken? SKU code owned elsewhere?) are done here against the catalogue
+loaded once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from shopbuilder.catalog import cells
+from shopbuilder.catalog.drafts import Draft, DraftSet, SkuDraft
+from shopbuilder.catalog.readers import Sheet
+from shopbuilder.catalog.report import ImportReport, RowIssue
+from shopbuilder.catalog.richtext import sanitize
+from shopbuilder.catalog.upsert import (
+    PRODUCT_COLS,
+    SKU_COLS,
+    SKU_PRODUCT,
+    SKU_VALUES,
+    Existing,
+    Plan,
+)
+from shopbuilder.core.errors import Collector, Issue
+from shopbuilder.core.services.products import OptionData, ProductData, SkuData, check_product
+from shopbuilder.i18n import _
+
+OPTION_KEYS = tuple(f"option{n}_{part}" for n in range(1, 5) for part in ("name", "value"))
+SKU_ATTR_KEYS = {"code": "sku_code", "price": "price", "list_price": "list_price",
+                 "list_price_label": "list_price_label", "cost": "cost", "stock": "stock",
+                 "image": "sku_image"}
+PRODUCT_PATH_KEYS = {"code": "product_code", "title": "title", "subtitle": "subtitle",
+                     "tags": "tags", "images": "images", "category_id": "category",
+                     "detail_html": "detail", "on_shelf": "status"}
+_SKU_PATH = re.compile(r"^skus\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?")
+_OPTION_PATH = re.compile(r"^options\[(\d+)\]\.(name|values)(?:\[(\d+)\])?")
+_SKU_REF = re.compile(r"skus\[(\d+)\]")
+NEW_SKU = {"price": 0, "stock": 0, "list_price": None, "list_price_label": "plain",
+           "cost": None, "weight_g": None, "image": None, "option_values": []}
+
+
+class Checker:
+    def __init__(self, sheet: Sheet, ds: DraftSet, existing: Existing,
+                 shas: dict[str, str | None], report: ImportReport) -> None:
+        self.sheet, self.ds, self.ex, self.shas, self.report = sheet, ds, existing, shas, report
+        self.has_options = any(k in ds.columns for k in OPTION_KEYS)
+        self.weight_key = "weight_kg" if "weight_kg" in ds.columns else "weight_g"
+        self.taken = set(existing.skus)
+        self.taken.update(s.code for d in ds.drafts for s in d.skus if s.code)
+        self.sku_owner: dict[str, tuple[str, int]] = {}  # code → (product code, row)
+        self.plan = Plan()
+        self.bad: set[str] = set()
+
+    # ------------------------------------------------------------ reporting
+    def cell(self, index: int, key: str) -> str:
+        col = self.ds.columns.get(key)
+        return self.sheet.rows[index][col] if col is not None else ""
+
+    def locate(self, draft: Draft, path: str) -> tuple[int, int, str]:
+        """(row, sheet index, field key) for a core field path."""
+        m = _SKU_PATH.match(path)
+        if m and int(m[1]) < len(draft.skus):
+            sku = draft.skus[int(m[1])]
+            attr = m[2] or "code"
+            if attr == "option_values":
+                n = int(m[3]) if m[3] is not None else min(len(sku.option_values), 3)
+                return sku.row, sku.index, f"option{n + 1}_value"
+            if attr == "weight_g":
+                return sku.row, sku.index, self.weight_key
+            return sku.row, sku.index, SKU_ATTR_KEYS.get(attr, "sku_code")
+        m = _OPTION_PATH.match(path)
+        if m:
+            n = int(m[1])
+            if m[2] == "values" and m[3] is not None:
+                for sku in draft.skus:
+                    if len(sku.option_values) > n and \
+                            self._option_value_index(draft, n, int(m[3])) == sku.option_values[n]:
+                        return sku.row, sku.index, f"option{n + 1}_value"
+            return draft.row, draft.index, f"option{n + 1}_name"
+        if path == "options":
+            return draft.row, draft.index, "option4_name" if len(draft.option_names) > 3 \
+                else "option1_name"
+        key = PRODUCT_PATH_KEYS.get(path.split("[")[0].split(".")[0], "sku_code")
+        index = draft.text_index.get(key, draft.index)
+        return self.sheet.row_number(index), index, key
+
+    def _option_value_index(self, draft: Draft, n: int, j: int) -> str:
+        values = list(dict.fromkeys(s.option_values[n] for s in draft.skus
+                                    if len(s.option_values) > n))
+        return values[j] if j < len(values) else ""
+
+    def issue(self, draft: Draft, item: Issue) -> None:
+        row, index, key = self.locate(draft, item.path)
+        header = self.ds.header(key)
+        if (row, header) in draft.bad_cells:
+            return  # the cell already has a parse error; do not pile on
+        message = _SKU_REF.sub(lambda m: _("row {row}").format(
+            row=draft.skus[int(m[1])].row if int(m[1]) < len(draft.skus) else "?"), item.message)
+        draft.errors.append(RowIssue(row, header, self.cell(index, key), message))
+
+    # ------------------------------------------------------------ building
+    def product_row(self, draft: Draft) -> tuple[dict[str, Any], str | None,
+                                                  list[dict[str, Any]]]:
+        """The product as it would be stored (existing values where the sheet is silent),
+        its pending new category path, and its SKU rows."""
+        ex = self.ex.products.get(draft.code)
+        t = draft.text
+        keep = ex or {}
+        title = t.get("title") or keep.get("title", "")
+        subtitle = t.get("subtitle") or keep.get("subtitle", "")
+        detail = keep.get("detail_html", "")
+        if "detail" in t:
+            detail, removed = sanitize(t["detail"])
+            if removed:
+                self.report.html_removed += removed
+                draft.warnings.append(RowIssue(
+                    self.sheet.row_number(draft.text_index["detail"]), self.ds.header("detail"),
+                    "", _("removed {n} unsafe parts (scripts, event handlers or javascript: "
+                          "links) from the detail").format(n=removed)))
+            if ex is not None and detail != ex["detail_html"] and \
+                    sanitize(ex["detail_html"])[0] == detail:
+                detail = ex["detail_html"]  # same content, stored before sanitising
+        category_id = keep.get("category_id")
+        pending: str | None = None
+        if "category" in t:
+            category_id, pending = self.category(draft, t["category"])
+        tags = keep.get("tags", [])
+        if "tags" in t:
+            tags = cells.tags(t["tags"])
+        images = list(keep.get("images", []))
+        if draft.images:
+            found = [self.shas.get(ref) for _p, _s, ref, _r in sorted(draft.images)]
+            found = list(dict.fromkeys(s for s in found if s))
+            images = found or images  # all failed: keep what the product had
+        on_shelf = keep.get("on_shelf", True)
+        if "status" in t:
+            try:
+                on_shelf = cells.status(t["status"])
+            except cells.CellError as exc:
+                index = draft.text_index["status"]
+                draft.error(self.sheet.row_number(index), self.ds.header("status"), t["status"],
+                            exc.message)
+        sku_rows = self.skus(draft, ex)
+        options = self.options(draft) if self.has_options else keep.get("options", [])
+        prow = {"code": draft.code, "title": title.strip(), "subtitle": subtitle.strip(),
+                "detail_html": detail, "category_id": category_id,
+                "tags": tags, "images": images, "on_shelf": on_shelf,
+                "sort_order": keep.get("sort_order", 0), "options": options}
+        return prow, pending, sku_rows
+
+    def category(self, draft: Draft, text: str) -> tuple[int | None, str | None]:
+        index = draft.text_index["category"]
+        try:
+            path = cells.category(text)
+        except cells.CellError as exc:
+            draft.error(self.sheet.row_number(index), self.ds.header("category"), text,
+                        exc.message)
+            return None, None
+        for part in path.split("/"):
+            if len(part) > 40:
+                draft.error(self.sheet.row_number(index), self.ds.header("category"), text,
+                            _("a category name has at most 40 characters"))
+                return None, None
+        if not path:
+            return None, None
+        found = self.ex.categories.get(path)
+        return (found, None) if found is not None else (None, path)
+
+    def options(self, draft: Draft) -> list[dict[str, Any]]:
+        options = []
+        for n, name in enumerate(draft.option_names):
+            values = list(dict.fromkeys([s.option_values[n] for s in draft.skus
+                                         if len(s.option_values) > n]))
+            options.append({"name": name.strip(), "values": values})
+        return options
+
+    def skus(self, draft: Draft, ex: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """One row per SKU: the existing values, overwritten by the sheet's cells."""
+        own = self.ex.skus_by_product.get(ex["id"], []) if ex else []
+        by_options = {tuple(self.ex.skus[c][SKU_VALUES]): c for c in own}
+        rows: list[dict[str, Any]] = []
+        has_image = "sku_image" in self.ds.columns
+        for n, sd in enumerate(draft.skus):
+            code = sd.code or self.new_code(draft, sd, by_options, n)
+            old = self.ex.skus.get(code)
+            if old is not None and (ex is None or old[SKU_PRODUCT] != ex["id"]):
+                owner = self.ex.product_codes_by_id.get(old[SKU_PRODUCT], "?")
+                draft.error(sd.row, self.ds.header("sku_code"), code, _(
+                    "SKU code {code!r} belongs to product {owner!r}").format(
+                    code=code, owner=owner))
+            first = self.sku_owner.setdefault(code, (draft.code, sd.row))
+            if first[0] != draft.code:
+                draft.error(sd.row, self.ds.header("sku_code"), code, _(
+                    "SKU code {code!r} is already used on row {row}").format(
+                    code=code, row=first[1]))
+            if old is not None:
+                row = dict(zip(SKU_COLS, old[SKU_VALUES:], strict=True))
+                row["id"] = old[0]
+            else:
+                row = dict(NEW_SKU)
+            row.update(sd.values)
+            if has_image:
+                sha = self.shas.get(sd.image_ref) if sd.image_ref else None
+                row["image"] = sha if sha or not sd.image_ref else row.get("image")
+            if self.has_options:
+                row["option_values"] = sd.option_values
+            row["code"] = code
+            rows.append(row)
+        return rows
+
+    def new_code(self, draft: Draft, sd: SkuDraft, by_options: dict[tuple[str, ...], str],
+                 n: int) -> str:
+        """No SKU code: the product's SKU with the same option values, else a new code."""
+        found = by_options.get(tuple(sd.option_values))
+        if found is not None:
+            return found
+        k = n + 1
+        while f"{draft.code}-{k}" in self.taken:
+            k += 1
+        code = f"{draft.code}-{k}"
+        self.taken.add(code)
+        return code
+
+    # ------------------------------------------------------------ diffing
+    def diff(self, draft: Draft, prow: dict[str, Any], pending: str | None,
+             sku_rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
+        """(anything changed?, codes of the product's SKUs the sheet no longer lists)."""
+        ex = self.ex.products.get(draft.code)
+        if ex is None:
+            return True, []
+        changed = pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS)
+        listed = {r["code"] for r in sku_rows}
+        removed = [c for c in self.ex.skus_by_product.get(ex["id"], []) if c not in listed]
+        if changed or removed:
+            return True, removed
+        skus = self.ex.skus
+        for r in sku_rows:
+            old = skus.get(r["code"])
+            if old is None or tuple(r[c] for c in SKU_COLS) != old[SKU_VALUES:]:
+                return True, removed
+        return False, removed
+
+    def plan_product(self, draft: Draft, prow: dict[str, Any], pending: str | None,
+                     sku_rows: list[dict[str, Any]], removed: list[str]) -> None:
+        ex = self.ex.products.get(draft.code)
+        plan, report = self.plan, self.report
+        if pending is not None:
+            prow["category_path"] = pending
+            plan.category_paths.add(pending)
+        if ex is None:
+            plan.new_products.append(prow)
+            report.created += 1
+        elif pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS):
+            prow["id"] = ex["id"]
+            plan.changed_products.append(prow)
+        for r in sku_rows:
+            old = self.ex.skus.get(r["code"])
+            if old is None:
+                plan.new_skus.append({**r, "product_code": prow["code"]})
+                plan.priced_sku_codes.append(r["code"])
+            elif tuple(r[c] for c in SKU_COLS) != old[SKU_VALUES:]:
+                plan.changed_skus.append(r)
+                if (r["price"], r["list_price"]) != (old[SKU_VALUES + 1], old[SKU_VALUES + 2]):
+                    plan.priced_sku_codes.append(r["code"])
+            else:
+                report.sku_unchanged += 1
+        for code in removed:
+            plan.removed_sku_ids.append(self.ex.skus[code][0])
+            draft.warnings.append(RowIssue(draft.row, self.ds.header("sku_code"), code, _(
+                "SKU {code!r} is not in the sheet and was removed from the product"
+            ).format(code=code)))
+        if ex is not None:
+            report.updated += 1
+
+    def run(self) -> tuple[Plan, set[str]]:
+        for draft in self.ds.drafts:
+            prow, pending, sku_rows = self.product_row(draft)
+            changed, removed = self.diff(draft, prow, pending, sku_rows)
+            if not changed and not draft.errors:
+                # Stored products passed these rules when they were saved.
+                self.report.unchanged += 1
+                self.report.sku_unchanged += len(sku_rows)
+                self.report.warnings.extend(draft.warnings)
+                continue
+            c = Collector()
+            check_product(c, product_data(prow, sku_rows))
+            for item in c.issues:
+                self.issue(draft, item)
+            if draft.errors:
+                self.report.errors.extend(draft.errors)
+                self.bad.add(draft.code)
+            else:
+                self.plan_product(draft, prow, pending, sku_rows, removed)
+            self.report.warnings.extend(draft.warnings)
+        return self.plan, self.bad
+
+
+def product_data(prow: dict[str, Any], sku_rows: list[dict[str, Any]]) -> ProductData:
+    return ProductData(
+        code=prow["code"], title=prow["title"], subtitle=prow["subtitle"],
+        detail_html=prow["detail_html"], category_id=prow["category_id"], tags=prow["tags"],
+        images=prow["images"], on_shelf=prow["on_shelf"], sort_order=prow["sort_order"],
+        options=[OptionData(o["name"], list(o["values"])) for o in prow["options"]],
+        skus=[SkuData(code=r["code"], price=r["price"], stock=r["stock"],
+                      option_values=list(r["option_values"]), list_price=r["list_price"],
+                      list_price_label=r["list_price_label"], cost=r["cost"],
+                      weight_g=r["weight_g"], image=r["image"]) for r in sku_rows])
+
+
+def check_drafts(sheet: Sheet, ds: DraftSet, existing: Existing, shas: dict[str, str | None],
+                 report: ImportReport) -> tuple[Plan, set[str]]:
+    return Checker(sheet, ds, existing, shas, report).run()

@@ -1,0 +1,217 @@
+"""Sheet rows → product drafts: one row per SKU, grouped into products.
+
+A draft keeps only the fields whose columns the sheet has (so a price-only sheet
+leaves the rest of a product alone) and where every value came from (row, column),
+so the core's field paths (``skus[1].price``) can be reported as Excel cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from shopbuilder.catalog import cells
+from shopbuilder.catalog.fields import FIELD_BY_KEY, OPTION_COUNT
+from shopbuilder.catalog.readers import Sheet
+from shopbuilder.catalog.report import RowIssue
+from shopbuilder.i18n import _
+
+# field key → (SkuData attribute, parser)
+SKU_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "price": ("price", cells.money),
+    "list_price": ("list_price", cells.optional_money),
+    "list_price_label": ("list_price_label", cells.list_price_label),
+    "cost": ("cost", cells.optional_money),
+    "stock": ("stock", lambda t: cells.whole(t) if t else 0),
+    "weight_kg": ("weight_g", lambda t: cells.kilograms(t) if t else None),
+    "weight_g": ("weight_g", lambda t: cells.whole(t) if t else None),
+}
+PRODUCT_TEXT = ("title", "subtitle", "detail", "category", "tags", "status")
+SKU_ROW_KEYS = ("sku_code", "price", "stock", "list_price", "cost",
+                *(f"option{i}_value" for i in range(1, OPTION_COUNT + 1)))
+SHOPIFY_DEFAULT_OPTION = ("title", "default title")
+
+
+@dataclass(slots=True)
+class SkuDraft:
+    index: int  # position in sheet.rows
+    row: int  # Excel row number
+    code: str
+    option_values: list[str]
+    values: dict[str, Any]  # SkuData attribute → parsed value, for columns the sheet has
+    image_ref: str = ""
+
+
+@dataclass
+class Draft:
+    code: str
+    index: int  # sheet.rows position of the product's first row
+    row: int
+    code_given: bool = True
+    text: dict[str, str] = field(default_factory=dict)  # product-level cells, first non-blank
+    text_index: dict[str, int] = field(default_factory=dict)  # where each came from
+    option_names: list[str] = field(default_factory=list)
+    skus: list[SkuDraft] = field(default_factory=list)
+    images: list[tuple[float, int, str, int]] = field(default_factory=list)  # pos, seq, ref, row
+    errors: list[RowIssue] = field(default_factory=list)
+    warnings: list[RowIssue] = field(default_factory=list)
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)
+
+    def error(self, row: int, column: str, value: str, message: str) -> None:
+        self.errors.append(RowIssue(row, column, value, message))
+        self.bad_cells.add((row, column))
+
+
+@dataclass
+class DraftSet:
+    drafts: list[Draft]
+    columns: dict[str, int]  # field key → column index
+    headers: list[str]
+    issues: list[RowIssue] = field(default_factory=list)  # rows that belong to no product
+
+    def header(self, key: str) -> str:
+        i = self.columns.get(key)
+        return self.headers[i] if i is not None else FIELD_BY_KEY[key].header
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+
+_MISSING = object()
+
+
+def _picker(cols: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast row → tuple of these cells (operator.itemgetter, always a tuple)."""
+    if not cols:
+        return lambda row: ()
+    if len(cols) == 1:
+        col = cols[0]
+        return lambda row: (row[col],)
+    return itemgetter(*cols)
+
+
+def title_code(title: str) -> str:
+    """A stable product code for sheets without one, so re-imports match."""
+    return "T" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:11].upper()
+
+
+def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
+    columns = {key: i for i, key in mapping.items()}
+    ds = DraftSet([], columns, sheet.headers)
+    headers = sheet.headers
+    get = columns.get
+    code_col, title_col = get("product_code"), get("title")
+    sku_code_col = get("sku_code")
+    product_cols = [(k, columns[k]) for k in PRODUCT_TEXT if k in columns]
+    name_cols = [(n, get(f"option{n}_name")) for n in range(1, OPTION_COUNT + 1)]
+    value_cols = [(n, get(f"option{n}_value")) for n in range(1, OPTION_COUNT + 1)]
+    value_cols = [(n, c) for n, c in value_cols if c is not None]
+    name_cols = [(n, c) for n, c in name_cols if c is not None]
+    # parsed values by cell text: sheets repeat prices, stock and weights a lot
+    sku_cols = [(k, columns[k], *SKU_PARSERS[k], {}) for k in SKU_PARSERS if k in columns]
+    sku_row_cells = _picker([columns[k] for k in SKU_ROW_KEYS if k in columns])
+    image_col, sku_image_col, pos_col = get("images"), get("sku_image"), get("image_position")
+    by_code: dict[str, Draft] = {}
+    current: Draft | None = None
+    seq = 0
+    for index, row in enumerate(sheet.rows):
+        number = sheet.row_number(index)
+        code = row[code_col] if code_col is not None else ""
+        title = row[title_col] if title_col is not None else ""
+        if code:
+            draft = by_code.get(code)
+        elif title and (current is None or title != current.text.get("title")):
+            code = title_code(title)
+            draft = by_code.get(code)
+        elif current is not None:
+            draft = current
+        else:
+            ds.issues.append(RowIssue(number, ds.header("product_code"), "", _(
+                "this row has no product code or title, and no product above it")))
+            continue
+        if draft is None:
+            draft = Draft(code, index, number, code_given=code_col is not None
+                          and bool(row[code_col]))
+            by_code[code] = draft
+            ds.drafts.append(draft)
+        current = draft
+        for key, col in product_cols:
+            cell = row[col]
+            if not cell:
+                continue
+            if key not in draft.text:
+                draft.text[key] = cell
+                draft.text_index[key] = index
+            elif cell != draft.text[key] and key != "detail":
+                draft.warnings.append(RowIssue(number, headers[col], cell, _(
+                    "differs from row {row} of the same product; row {row}'s value is used"
+                ).format(row=sheet.row_number(draft.text_index[key]))))
+        for n, col in name_cols:
+            if row[col]:
+                while len(draft.option_names) < n:
+                    draft.option_names.append("")
+                if not draft.option_names[n - 1]:
+                    draft.option_names[n - 1] = row[col]
+        if image_col is not None and row[image_col]:
+            pos = float("inf")
+            if pos_col is not None and row[pos_col]:
+                try:
+                    pos = cells.whole(row[pos_col])
+                except cells.CellError:
+                    pos = float("inf")
+            for ref in cells.image_refs(row[image_col]):
+                draft.images.append((pos, seq, ref, number))
+                seq += 1
+        if not any(sku_row_cells(row)):
+            continue  # a product-only row (e.g. Shopify's extra image rows)
+        values: dict[str, Any] = {}
+        for key, col, attr, parse, cache in sku_cols:
+            cell = row[col]
+            value = cache.get(cell, _MISSING)
+            if value is _MISSING:
+                if key == "price" and not cell:
+                    draft.error(number, headers[col], "", _("a SKU needs a price"))
+                    value = 0
+                else:
+                    try:
+                        value = cache[cell] = parse(cell)
+                    except cells.CellError as exc:
+                        draft.error(number, headers[col], cell, exc.message)
+                        value = 0 if attr in ("price", "stock") else None
+            values[attr] = value
+        option_values = [row[c] for _n, c in value_cols]
+        while option_values and not option_values[-1]:
+            option_values.pop()
+        draft.skus.append(SkuDraft(
+            index, number, row[sku_code_col] if sku_code_col is not None else "",
+            option_values, values, row[sku_image_col] if sku_image_col is not None else ""))
+    for draft in ds.drafts:
+        _finish(draft, ds)
+    return ds
+
+
+def _finish(draft: Draft, ds: DraftSet) -> None:
+    names = draft.option_names
+    while names and not names[-1]:
+        names.pop()
+    longest = max((len(s.option_values) for s in draft.skus), default=0)
+    if len(names) == 1 and names[0].lower() == SHOPIFY_DEFAULT_OPTION[0] and all(
+            [v.lower() for v in s.option_values] == [SHOPIFY_DEFAULT_OPTION[1]]
+            for s in draft.skus):
+        names.clear()  # Shopify's "Title / Default Title": a product without options
+        for s in draft.skus:
+            s.option_values = []
+        return
+    for n in range(len(names), longest):
+        sku = next(s for s in draft.skus if len(s.option_values) > n)
+        draft.error(draft.row, ds.header(f"option{n + 1}_name"), "", _(
+            "row {row} has a value for option {n} but the option has no name").format(
+            row=sku.row, n=n + 1))
+        names.append(f"?{n + 1}")
+    for n, name in enumerate(names):
+        if not name:
+            draft.error(draft.row, ds.header(f"option{n + 1}_name"), "",
+                        _("option {n} needs a name").format(n=n + 1))

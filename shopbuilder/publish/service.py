@@ -1,0 +1,209 @@
+"""Publish a shop's bundle to a target, roll a target back, and keep the history.
+
+The history row is committed as "pending" before anything is sent, with the upload's
+idempotency key: if the app crashes or the network gives up, publishing the same
+bundle to the same target again reuses that key and the receiver resumes the upload.
+No database session is held open while bytes travel.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopbuilder.core.errors import Issue, ShopBuilderError, ValidationError
+from shopbuilder.core.models import PublishRecord, PublishTarget
+from shopbuilder.core.services.shops import get_shop
+from shopbuilder.core.storage import Workspace
+from shopbuilder.core.timeutil import to_local, utcnow
+from shopbuilder.i18n import _
+from shopbuilder.publish.client import CancelCallback, ProgressCallback, PublishCancelled
+from shopbuilder.publish.diffing import dry_run_diff
+from shopbuilder.publish.endpoints import Endpoint, open_endpoint
+from shopbuilder.publish.storage import sha256_file
+from shopbuilder.publish.targets import get_target
+from shopbuilder.publish.tokens import load_token
+
+TokenLoader = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A target row as plain data, safe to use after its session closed."""
+
+    name: str
+    kind: str
+    url: str
+    folder: str
+    ca_bundle: str
+
+
+def _target(workspace: Workspace, slug: str, name: str) -> TargetInfo:
+    with workspace.session() as s:
+        get_shop(s, slug)
+        t = get_target(s, name)
+        return TargetInfo(t.name, t.kind, t.url, t.folder, t.ca_bundle)
+
+
+def connect(target: TargetInfo, token_loader: TokenLoader = load_token,
+            **client_options: Any) -> Endpoint:
+    token = token_loader(target.name, target.url) if target.kind == "url" else None
+    row = PublishTarget(name=target.name, kind=target.kind, url=target.url,
+                        folder=target.folder, ca_bundle=target.ca_bundle)
+    return open_endpoint(row, token, **client_options)
+
+
+def export_for_publish(workspace: Workspace, slug: str, out: Path) -> Path:
+    """Export the shop's current state; lint errors stop the publish."""
+    from shopbuilder.bundle.export import export_bundle
+
+    result = export_bundle(workspace, slug, out)
+    if not result.written:
+        errors = [f for f in result.findings if f.severity == "error"]
+        raise ValidationError([
+            *(Issue(f.location, f.message) for f in errors),
+            Issue("", _("fix these (see 'shopbuilder lint {slug}') before publishing")
+                   .format(slug=slug))])
+    return out
+
+
+def publish(workspace: Workspace, slug: str, target_name: str, bundle: Path | None = None,
+            *, dry_run: bool = False, progress: ProgressCallback | None = None,
+            cancel: CancelCallback | None = None, token_loader: TokenLoader = load_token,
+            **client_options: Any) -> dict[str, Any]:
+    """Upload the bundle (exported now unless given) and make it the active version."""
+    target = _target(workspace, slug, target_name)
+    with tempfile.TemporaryDirectory(prefix="shopbuilder-publish-") as tmp:
+        if bundle is None:
+            bundle = export_for_publish(workspace, slug, Path(tmp) / f"{slug}.zip")
+        elif not Path(bundle).is_file():
+            raise ValidationError("bundle", _("no bundle file at {path}").format(path=bundle))
+        bundle = Path(bundle)
+        sha, size = sha256_file(bundle), bundle.stat().st_size
+        endpoint = connect(target, token_loader, **client_options)
+        try:
+            if dry_run:
+                return _dry_run(endpoint, slug, target, bundle, sha, size, Path(tmp))
+            return _publish(workspace, endpoint, slug, target, bundle, sha, size,
+                            progress, cancel)
+        finally:
+            endpoint.close()
+
+
+def _dry_run(endpoint: Endpoint, slug: str, target: TargetInfo, bundle: Path, sha: str,
+             size: int, tmp: Path) -> dict[str, Any]:
+    active = tmp / "active.zip"
+    version = endpoint.fetch_active(slug, active)
+    diff, text = dry_run_diff(active if version is not None else None, version, bundle)
+    return {"shop": slug, "target": target.name, "dry_run": True, "sha256": sha, "size": size,
+            "active_version": version,
+            "same_as_active": version is not None and sha256_file(active) == sha,
+            "diff": diff, "diff_text": text}
+
+
+def _resumable_key(session: Session, shop_id: int, target: str, sha: str) -> str:
+    last = session.scalar(
+        select(PublishRecord)
+        .where(PublishRecord.shop_id == shop_id, PublishRecord.target == target,
+               PublishRecord.action == "publish")
+        .order_by(PublishRecord.id.desc()).limit(1))
+    if last is not None and last.sha256 == sha and last.result != "ok" and last.idempotency_key:
+        return last.idempotency_key
+    return f"{sha[:16]}-{uuid.uuid4().hex}"
+
+
+def _finish(workspace: Workspace, record_id: int, result: str, message: str = "",
+            version: int | None = None) -> None:
+    with workspace.session() as s:
+        record = s.get(PublishRecord, record_id)
+        assert record is not None
+        record.result, record.message = result, message[:500]
+        record.finished_at = utcnow()
+        if version is not None:
+            record.bundle_version = version
+
+
+def _publish(workspace: Workspace, endpoint: Endpoint, slug: str, target: TargetInfo,
+             bundle: Path, sha: str, size: int, progress: ProgressCallback | None,
+             cancel: CancelCallback | None) -> dict[str, Any]:
+    with workspace.session() as s:
+        shop = get_shop(s, slug)
+        key = _resumable_key(s, shop.id, target.name, sha)
+        record = PublishRecord(shop_id=shop.id, target=target.name, action="publish",
+                               sha256=sha, size=size, result="pending", idempotency_key=key)
+        s.add(record)
+        s.flush()
+        record_id = record.id
+    try:
+        uploaded = endpoint.upload(slug, bundle, sha, key, progress=progress, cancel=cancel)
+        endpoint.activate(slug, uploaded.version)
+    except PublishCancelled as exc:
+        _finish(workspace, record_id, "cancelled", exc.message)
+        raise
+    except KeyboardInterrupt:
+        _finish(workspace, record_id, "cancelled", _("interrupted"))
+        raise
+    except ShopBuilderError as exc:
+        _finish(workspace, record_id, "failed", exc.message)
+        raise
+    except BaseException as exc:
+        _finish(workspace, record_id, "failed", _("internal error: {kind}").format(
+            kind=type(exc).__name__))
+        raise
+    _finish(workspace, record_id, "ok", version=uploaded.version)
+    return {"shop": slug, "target": target.name, "dry_run": False,
+            "version": uploaded.version, "active": True, "sha256": sha, "size": size,
+            "parts_sent": uploaded.parts_sent, "parts_skipped": uploaded.parts_skipped,
+            "bytes_sent": uploaded.bytes_sent, "new_version": uploaded.created}
+
+
+def rollback(workspace: Workspace, slug: str, target_name: str, to: int, *,
+             token_loader: TokenLoader = load_token, **client_options: Any) -> dict[str, Any]:
+    """Make version `to` the target's active version again."""
+    target = _target(workspace, slug, target_name)
+    endpoint = connect(target, token_loader, **client_options)
+    with workspace.session() as s:
+        record = PublishRecord(shop_id=get_shop(s, slug).id, target=target.name,
+                               action="rollback", bundle_version=to, result="pending")
+        s.add(record)
+        s.flush()
+        record_id = record.id
+    try:
+        versions = {int(v["version"]): v for v in endpoint.versions(slug)}
+        if to not in versions:
+            raise ValidationError("to", _("target {target} has no version {n} of shop {slug} "
+                                          "(it has: {have})").format(
+                target=target.name, n=to, slug=slug,
+                have=", ".join(map(str, sorted(versions))) or _("none")))
+        endpoint.activate(slug, to)
+    except ShopBuilderError as exc:
+        _finish(workspace, record_id, "failed", exc.message)
+        raise
+    finally:
+        endpoint.close()
+    with workspace.session() as s:
+        record = s.get(PublishRecord, record_id)
+        assert record is not None
+        record.sha256 = str(versions[to].get("sha256", ""))
+        record.size = int(versions[to].get("size", 0))
+    _finish(workspace, record_id, "ok", version=to)
+    return {"shop": slug, "target": target.name, "active_version": to,
+            "sha256": versions[to].get("sha256", "")}
+
+
+def history(session: Session, slug: str) -> list[dict[str, Any]]:
+    """The shop's publishes and rollbacks, newest first; times in the shop's zone."""
+    shop = get_shop(session, slug)
+    rows = session.scalars(select(PublishRecord).where(PublishRecord.shop_id == shop.id)
+                           .order_by(PublishRecord.id.desc()))
+    return [{"version": r.bundle_version, "time": r.created_at.isoformat(),
+             "local_time": to_local(r.created_at, shop.time_zone).isoformat(timespec="seconds"),
+             "target": r.target, "action": r.action, "sha256": r.sha256, "size": r.size,
+             "result": r.result, "message": r.message} for r in rows]

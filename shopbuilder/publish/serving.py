@@ -1,0 +1,72 @@
+"""Running the receiver on waitress: in the foreground (`shopbuilder serve`) or in a
+background thread (tests, benchmarks, a GUI preview)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from typing import Any
+
+from waitress import create_server
+
+log = logging.getLogger("shopbuilder.publish.server")
+
+# Waitress buffers a request body to a temp file past this size; a part plus slack
+# passes, anything far larger is refused by waitress itself before the app runs.
+BODY_SLACK = 64 * 1024 * 1024
+
+
+def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *,
+                threads: int = 4, max_body: int | None = None) -> Any:
+    part_size = getattr(app, "part_size", 8 * 1024 * 1024)
+    return create_server(app, host=host, port=port, threads=threads,
+                         max_request_body_size=max_body or part_size + BODY_SLACK,
+                         ident="shopbuilder-receiver", channel_timeout=60)
+
+
+def server_url(server: Any) -> str:
+    host = server.effective_host
+    host = f"[{host}]" if ":" in str(host) else host
+    return f"http://{host}:{server.effective_port}"
+
+
+class BackgroundServer:
+    """A waitress server on its own thread; `stop()` closes every connection."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0,
+                 threads: int = 4) -> None:
+        self.app = app
+        self.server = make_server(app, host, port, threads=threads)
+        self.url = server_url(self.server)
+        self.port = int(self.server.effective_port)
+        self._thread = threading.Thread(target=self._run, name="receiver", daemon=True)
+
+    def _run(self) -> None:
+        with contextlib.suppress(OSError):  # the map torn down under select() by stop()
+            self.server.run()
+
+    def start(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the listening socket and every connection from inside the server's
+        own loop (waitress is not thread-safe otherwise), then end the workers."""
+        server = self.server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):
+                if channel is not server and channel is not server.trigger:
+                    channel.close()
+            server.close()  # the listening socket and the trigger: the loop ends
+
+        server.trigger.pull_trigger(close_all)
+        self._thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+
+    def __enter__(self) -> BackgroundServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,337 @@
+"""Bundles on disk: uploads in progress, numbered versions and the active pointer.
+
+Used by the reference receiver and by folder targets. Every file that matters is
+written to a temp name, fsynced and renamed, so a crash or restart leaves either the
+old state or the new one, never half a version. Layout under `root`::
+
+    uploads/<id>/upload.json          what the upload is (slug, size, SHA-256, part size)
+    uploads/<id>/data                 the bundle being assembled, parts at their offsets
+    uploads/<id>/parts/<n>-<sha256>   marker: part n is on disk and fsynced
+    shops/<slug>/versions/<N>.zip     version N's bundle
+    shops/<slug>/versions/<N>.json    its metadata (an empty file: number being taken)
+    shops/<slug>/active.json          {"version": N}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from shopbuilder.core.findings import Finding, has_errors
+from shopbuilder.core.timeutil import utcnow
+from shopbuilder.publish.protocol import Problem, part_count, part_range
+
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def copy_atomic(src: Path, dest: Path) -> None:
+    """Copy `src` to `dest` so `dest` is either absent or complete and on disk."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(src, "rb") as fin, open(tmp, "wb") as fout:
+        shutil.copyfileobj(fin, fout, HASH_CHUNK)
+        fout.flush()
+        os.fsync(fout.fileno())
+    os.replace(tmp, dest)
+    fsync_dir(dest.parent)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    sha256: str
+    size: int
+    created_at: str
+    upload_id: str | None = None
+    active: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["version"] = data.pop("number")
+        return data
+
+
+@dataclass(frozen=True)
+class UploadState:
+    id: str
+    slug: str
+    sha256: str
+    size: int
+    part_size: int
+    key_digest: str
+    created_at: str
+    version: int | None = None
+
+    @property
+    def parts(self) -> int:
+        return part_count(self.size, self.part_size)
+
+
+class _Locks:
+    """One lock per name, so uploads and shops are serialised without a global lock."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def __call__(self, name: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+
+_LOCKS = _Locks()  # process-wide: two Store objects on one root share them
+
+
+class Store:
+    def __init__(self, root: Path, *, fsync_parts: bool = True) -> None:
+        self.root = Path(root)
+        self.fsync_parts = fsync_parts
+        (self.root / "uploads").mkdir(parents=True, exist_ok=True)
+        (self.root / "shops").mkdir(parents=True, exist_ok=True)
+
+    def _lock(self, kind: str, name: str) -> threading.Lock:
+        return _LOCKS(f"{self.root.resolve()}|{kind}|{name}")
+
+    # ------------------------------------------------------------ uploads
+
+    def _upload_dir(self, upload_id: str) -> Path:
+        return self.root / "uploads" / upload_id
+
+    def create_upload(self, slug: str, key: str, sha256: str, size: int,
+                      part_size: int) -> tuple[UploadState, bool]:
+        """The upload for this idempotency key, created if new; (state, created)."""
+        key_digest = hashlib.sha256(f"{slug}\n{key}".encode()).hexdigest()
+        upload_id = key_digest[:32]
+        with self._lock("upload", upload_id):
+            try:
+                state = self.get_upload(upload_id)
+            except Problem:
+                pass
+            else:
+                if (state.slug, state.sha256, state.size) != (slug, sha256, size):
+                    raise Problem(422, "idempotency-key-reused", "Idempotency key reused",
+                                  "this Idempotency-Key was already used for a different "
+                                  "bundle; use a new key for a new upload")
+                return state, False
+            state = UploadState(upload_id, slug, sha256, size, part_size, key_digest,
+                                utcnow().isoformat())
+            folder = self._upload_dir(upload_id)
+            (folder / "parts").mkdir(parents=True, exist_ok=True)
+            with open(folder / "data", "wb") as fh:
+                fh.truncate(size)
+            write_json_atomic(folder / "upload.json", asdict(state))
+            return state, True
+
+    def get_upload(self, upload_id: str) -> UploadState:
+        try:
+            raw = json.loads((self._upload_dir(upload_id) / "upload.json").read_bytes())
+        except (OSError, ValueError) as exc:
+            raise Problem(404, "unknown-upload", "Unknown upload",
+                          f"there is no upload {upload_id}; start a new one") from exc
+        return UploadState(**raw)
+
+    def held_parts(self, upload_id: str) -> dict[int, str]:
+        """Part number → SHA-256 of the parts safely on disk."""
+        held: dict[int, str] = {}
+        folder = self._upload_dir(upload_id) / "parts"
+        if not folder.is_dir():
+            return held
+        for name in os.listdir(folder):
+            n, sep, sha = name.partition("-")
+            if sep and n.isdigit() and len(sha) == 64:
+                held[int(n)] = sha
+        return held
+
+    def write_part(self, state: UploadState, n: int, data: bytes, sha256: str) -> None:
+        """Store part `n` (already checked against `sha256`) at its offset."""
+        offset, length = part_range(n, state.size, state.part_size)
+        if len(data) != length:
+            raise Problem(422, "part-size", "Wrong part size",
+                          f"part {n} must be {length} bytes, got {len(data)}")
+        folder = self._upload_dir(state.id)
+        with self._lock("part", f"{state.id}/{n}"):
+            for name in os.listdir(folder / "parts"):
+                if name.startswith(f"{n}-"):
+                    os.unlink(folder / "parts" / name)  # the marker goes before the bytes
+            with open(folder / "data", "r+b") as fh:
+                fh.seek(offset)
+                fh.write(data)
+                fh.flush()
+                if self.fsync_parts:
+                    os.fsync(fh.fileno())
+            marker = folder / "parts" / f"{n}-{sha256}"
+            marker.touch()
+            if self.fsync_parts:
+                fsync_dir(marker.parent)
+
+    def complete(self, upload_id: str,
+                 check: Callable[[Path, str], list[Finding]]) -> tuple[VersionInfo, bool]:
+        """Verify and store the upload as the shop's next version; (version, created).
+        Completing again returns the same version."""
+        with self._lock("upload", upload_id):
+            state = self.get_upload(upload_id)
+            done = self._version_of_upload(state)
+            if done is not None:
+                return done, False
+            held = self.held_parts(upload_id)
+            missing = [n for n in range(state.parts) if n not in held]
+            if missing:
+                raise Problem(409, "upload-incomplete", "Upload incomplete",
+                              f"{len(missing)} of {state.parts} parts are missing",
+                              {"missing_parts": missing})
+            data = self._upload_dir(upload_id) / "data"
+            if sha256_file(data) != state.sha256:
+                bad = self._drop_bad_parts(state, held)
+                raise Problem(422, "checksum-mismatch", "Bundle checksum mismatch",
+                              "the assembled bundle does not match its SHA-256; "
+                              "send the listed parts again", {"missing_parts": bad})
+            findings = check(data, state.slug)
+            if has_errors(findings):
+                raise Problem(422, "invalid-bundle", "Invalid bundle",
+                              "; ".join(f.message for f in findings if f.severity == "error"),
+                              {"findings": [f.as_json() for f in findings]})
+            version = self.add_version(state.slug, data, state.sha256, state.size,
+                                       move=True, upload_id=upload_id)
+            write_json_atomic(self._upload_dir(upload_id) / "upload.json",
+                              {**asdict(state), "version": version.number})
+            shutil.rmtree(self._upload_dir(upload_id) / "parts", ignore_errors=True)
+            return version, True
+
+    def _version_of_upload(self, state: UploadState) -> VersionInfo | None:
+        if state.version is not None:
+            return self.version(state.slug, state.version)
+        for info in self.versions(state.slug):  # crashed after storing, before recording
+            if info.upload_id == state.id:
+                return info
+        return None
+
+    def _drop_bad_parts(self, state: UploadState, held: dict[int, str]) -> list[int]:
+        bad = []
+        with open(self._upload_dir(state.id) / "data", "rb") as fh:
+            for n, sha in sorted(held.items()):
+                offset, length = part_range(n, state.size, state.part_size)
+                fh.seek(offset)
+                if hashlib.sha256(fh.read(length)).hexdigest() != sha:
+                    (self._upload_dir(state.id) / "parts" / f"{n}-{sha}").unlink()
+                    bad.append(n)
+        return bad
+
+    # ------------------------------------------------------------ versions
+
+    def _shop_dir(self, slug: str) -> Path:
+        return self.root / "shops" / slug
+
+    def add_version(self, slug: str, source: Path, sha256: str, size: int, *,
+                    move: bool = False, upload_id: str | None = None) -> VersionInfo:
+        """Store `source` as the shop's next version (moved when it is ours to move)."""
+        folder = self._shop_dir(slug) / "versions"
+        folder.mkdir(parents=True, exist_ok=True)
+        number = max([v.number for v in self.versions(slug, include_reserved=True)],
+                     default=0) + 1
+        while True:  # reserve the number; O_EXCL makes two writers pick different ones
+            try:
+                os.close(os.open(folder / f"{number}.json", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                break
+            except FileExistsError:
+                number += 1
+        target = folder / f"{number}.zip"
+        if move:
+            with open(source, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(source, target)
+            fsync_dir(folder)
+        else:
+            copy_atomic(source, target)
+        info = VersionInfo(number, sha256, size, utcnow().isoformat(), upload_id)
+        meta = {k: v for k, v in info.as_json().items() if k != "active"}
+        write_json_atomic(folder / f"{number}.json", meta)
+        return info
+
+    def versions(self, slug: str, *, include_reserved: bool = False) -> list[VersionInfo]:
+        folder = self._shop_dir(slug) / "versions"
+        if not folder.is_dir():
+            return []
+        active = self.active_number(slug)
+        found = []
+        for name in os.listdir(folder):
+            stem, _dot, ext = name.partition(".")
+            if ext != "json" or not stem.isdigit():
+                continue
+            try:
+                meta = json.loads((folder / name).read_bytes() or b"null")
+            except (OSError, ValueError):
+                meta = None
+            if not isinstance(meta, dict):
+                if include_reserved:
+                    found.append(VersionInfo(int(stem), "", 0, ""))
+                continue
+            meta["number"] = meta.pop("version")
+            found.append(VersionInfo(**meta, active=meta["number"] == active))
+        return sorted(found, key=lambda v: v.number)
+
+    def version(self, slug: str, number: int) -> VersionInfo:
+        for info in self.versions(slug):
+            if info.number == number:
+                return info
+        raise Problem(404, "unknown-version", "Unknown version",
+                      f"shop {slug} has no version {number}")
+
+    def version_path(self, slug: str, number: int) -> Path:
+        return self._shop_dir(slug) / "versions" / f"{number}.zip"
+
+    def active_number(self, slug: str) -> int | None:
+        try:
+            return int(json.loads((self._shop_dir(slug) / "active.json").read_bytes())["version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def active(self, slug: str) -> VersionInfo | None:
+        number = self.active_number(slug)
+        return None if number is None else self.version(slug, number)
+
+    def activate(self, slug: str, number: int) -> VersionInfo:
+        with self._lock("shop", slug):
+            info = self.version(slug, number)
+            write_json_atomic(self._shop_dir(slug) / "active.json", {"version": number})
+        return VersionInfo(**{**asdict(info), "active": True})
+
+    def has_shop(self, slug: str) -> bool:
+        return (self._shop_dir(slug) / "versions").is_dir()

@@ -1,0 +1,168 @@
+"""The product table: SQL filtering and sorting, inline edits, bulk edits with undo."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from shopbuilder.core.services import products as psvc
+from shopbuilder.core.storage import Workspace
+
+pytestmark = pytest.mark.gui
+
+
+def prices(ws: Workspace, code: str) -> list[int]:
+    with ws.session() as s:
+        return [k.price for k in psvc.get_product(s, "demo", code).skus]
+
+
+def product(ws: Workspace, code: str) -> psvc.ProductData:
+    with ws.session() as s:
+        return psvc.product_data(psvc.get_product(s, "demo", code))
+
+
+def row_of_code(section, code: str) -> int:  # type: ignore[no-untyped-def]
+    m = section.model
+    for r in range(m.rowCount()):
+        if m.row_at(r).code == code:
+            return r
+    raise AssertionError(code)
+
+
+def test_model_passes_qtmodeltester(section, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(section.model)
+    section.search.setText("T恤")
+    section.apply_filter()
+    qtmodeltester.check(section.model)
+
+
+def test_table_shows_products_and_filters(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    m = section.model
+    assert m.rowCount() == 13
+    first = [m.data(m.index(0, c)) for c in range(m.columnCount())]
+    assert first == ["TEE-01", "纯棉圆领T恤", "服饰/上衣", "On shelf", "¥79.00", str(
+        sum(s.stock for s in product(section.ctx.workspace, "TEE-01").skus)), "9"]
+    section.search.setText("tee")
+    qtbot.waitUntil(lambda: m.rowCount() == 1)
+    section.search.setText("HOOD-02-3")  # a SKU code finds its product
+    qtbot.waitUntil(lambda: m.rowCount() == 1 and m.row_at(0).code == "HOOD-02")
+    section.search.clear()
+    section.category.setCurrentIndex(section.category.findText("家居"))
+    section.apply_filter()
+    assert {m.row_at(r).category.split("/")[0] for r in range(m.rowCount())} == {"家居"}
+    assert m.rowCount() == 7
+    section.category.setCurrentIndex(0)
+    section.status_filter.setCurrentIndex(2)  # off shelf
+    assert m.rowCount() == 0
+    assert section.count_label.text() == "0 products"
+
+
+def test_sorting_by_price_runs_in_sql(section) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from shopbuilder.gui.catalog.table_model import COL
+
+    m = section.model
+    section.view.sortByColumn(COL["price"], Qt.SortOrder.DescendingOrder)
+    got = [m.row_at(r).min_price for r in range(m.rowCount())]
+    assert got == sorted(got, reverse=True) and got[0] == 29900
+
+
+def test_inline_price_edit_good_and_bad(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui.catalog.table_model import COL
+
+    ws, m = section.ctx.workspace, section.model
+    r = row_of_code(section, "CUP-10")
+    index = m.index(r, COL["price"])
+    assert m.setData(index, "¥39.90")
+    assert prices(ws, "CUP-10") == [3990] * 3
+    assert m.data(m.index(row_of_code(section, "CUP-10"), COL["price"])) == "¥39.90"
+    assert section.ctx.undo_stack.count() == 1
+    with qtbot.waitSignal(m.sig_error) as blocker:
+        assert not m.setData(index, "3.999")
+    assert "not a price" in blocker.args[0]
+    assert section.error_label.isVisible() and "CUP-10" in section.error_label.text()
+    with qtbot.waitSignal(m.sig_error) as blocker:
+        assert not m.setData(index, "0")  # the core refuses a free on-shelf SKU
+    assert "cannot cost 0" in blocker.args[0]
+    assert prices(ws, "CUP-10") == [3990] * 3
+    assert section.ctx.undo_stack.count() == 1
+    section.ctx.undo_stack.undo()
+    assert prices(ws, "CUP-10") == [4900] * 3
+
+
+def test_inline_stock_edit_only_for_single_sku(section) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from shopbuilder.gui.catalog.table_model import COL
+
+    m = section.model
+    pan = m.index(row_of_code(section, "PAN-11"), COL["stock"])
+    tee = m.index(row_of_code(section, "TEE-01"), COL["stock"])
+    assert m.flags(pan) & Qt.ItemFlag.ItemIsEditable
+    assert not m.flags(tee) & Qt.ItemFlag.ItemIsEditable
+    assert m.setData(pan, "１２０")  # full-width digits
+    assert product(section.ctx.workspace, "PAN-11").skus[0].stock == 120
+    assert not m.setData(pan, "-3")
+    assert "not a stock quantity" in section.error_label.text()
+
+
+def test_bulk_edit_is_one_undo_step(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    ws = section.ctx.workspace
+    stack = section.ctx.undo_stack
+    rows = [row_of_code(section, c) for c in ("TEE-01", "CUP-10", "PAN-11")]
+    section.select_rows(rows)
+    assert section.bulk_button.isEnabled()
+    section.open_bulk_edit()
+    dialog = section.bulk_dialog
+    dialog.status.setCurrentIndex(dialog.status.findData(False))
+    dialog.percent.setValue(12.5)
+    dialog.accept()
+    assert stack.count() == 1
+    assert prices(ws, "CUP-10") == [5513] * 3  # 4900 × 1.125 = 5512.5 → 5513
+    assert prices(ws, "PAN-11") == [15638]  # 13900 × 1.125 = 15637.5 → 15638
+    assert not product(ws, "TEE-01").on_shelf
+    assert section.model.rowCount() == 13
+    section.status_filter.setCurrentIndex(2)
+    assert section.model.rowCount() == 3
+    stack.undo()
+    assert prices(ws, "CUP-10") == [4900] * 3 and prices(ws, "PAN-11") == [13900]
+    assert product(ws, "TEE-01").on_shelf
+    assert section.model.rowCount() == 0
+    stack.redo()
+    assert prices(ws, "PAN-11") == [15638] and section.model.rowCount() == 3
+
+
+def test_failing_bulk_edit_changes_nothing_and_names_the_product(section) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui.catalog.edits import BulkChange
+
+    ws = section.ctx.workspace
+    ids = [section.model.product_id(row_of_code(section, c)) for c in ("CUP-10", "PAN-11")]
+    # +50 % lifts CUP-10 (49 → 73.50) above its list price 69: the core refuses
+    assert not section.bulk_edit(ids, BulkChange(percent=Decimal(50)))
+    assert "products[CUP-10].skus[0].list_price" in section.error_label.text()
+    assert "划线价" in section.error_label.text()
+    assert prices(ws, "CUP-10") == [4900] * 3
+    assert section.ctx.undo_stack.count() == 0
+
+
+def test_scale_price_rounding() -> None:
+    from shopbuilder.gui.catalog.edits import scale_price
+
+    assert scale_price(4900, Decimal("12.5")) == 5513
+    assert scale_price(1, Decimal(50)) == 2  # 1.5 fen → 2
+    assert scale_price(999, Decimal(-10)) == 899  # 899.1 → 899
+    assert scale_price(12345, Decimal(0)) == 12345
+
+
+def test_delete_selected_and_undo(section) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui import dialogs
+
+    section.select_rows([row_of_code(section, "PAN-11")])
+    dialogs.queue_answer(True)
+    section.delete_selected()
+    assert section.model.rowCount() == 12
+    section.ctx.undo_stack.undo()
+    assert section.model.rowCount() == 13
