@@ -24,7 +24,7 @@ def shoot(lang: str, out: Path) -> list[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="shots-"))
     os.environ["SHOPBUILDER_CONFIG"] = str(tmp / "settings.toml")
     os.environ["SHOPBUILDER_LOG_DIR"] = str(tmp / "logs")
-    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool
 
     from shopbuilder.core.storage import Workspace
     from shopbuilder.gui.app import choose_language, create_main_window, ensure_demo, make_app
@@ -48,6 +48,16 @@ def shoot(lang: str, out: Path) -> list[Path]:
     saved: list[Path] = []
 
     def settle() -> None:
+        """Let background jobs (lint, poster preview) finish and their results paint."""
+        import time
+
+        from shopbuilder.gui.workers import running_tasks
+
+        deadline = time.monotonic() + 30
+        app.processEvents()
+        while running_tasks() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
         for _ in range(5):
             app.processEvents()
 
@@ -82,6 +92,7 @@ def shoot(lang: str, out: Path) -> list[Path]:
             settle()
         wizard.close()
     window.close()
+    QThreadPool.globalInstance().waitForDone()
     ws.close()
     return saved
 

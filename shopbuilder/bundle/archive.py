@@ -9,6 +9,7 @@ import hashlib
 import json
 import stat
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -100,6 +101,13 @@ class Bundle:
     def read(self, name: str) -> bytes:
         with zipfile.ZipFile(self.path) as zf:
             return zf.read(name)
+
+    def iter_binaries(self, prefix: str = "") -> Iterator[tuple[str, bytes]]:
+        """(name, bytes) of the verified binary entries, from one open of the zip."""
+        with zipfile.ZipFile(self.path) as zf:
+            for name in sorted(self.binaries):
+                if name.startswith(prefix):
+                    yield name, zf.read(name)
 
 
 def _hash_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, bytes | None]:

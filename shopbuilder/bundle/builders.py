@@ -47,6 +47,9 @@ class ShopState:
     products: list[Product]
     assets: dict[str, Asset] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # promotions, when present
+    # bundle SHA-256 → file extension, known once pictures are processed (tab icons
+    # are named by path in app.json)
+    asset_ext: dict[str, str] = field(default_factory=dict)
 
 
 def load_state(session: Session, slug: str) -> ShopState:
@@ -111,7 +114,8 @@ def build_app(state: ShopState, ref: Ref) -> dict[str, Any]:
                 "text": tab.get("label", "")}
             for src, dest in (("icon", "iconPath"), ("selected_icon", "selectedIconPath")):
                 if tab.get(src):
-                    item[dest] = f"{fmt.ASSETS_DIR}{ref(tab[src], 'icon')}"
+                    sha = ref(tab[src], "icon")
+                    item[dest] = fmt.asset_file(sha, state.asset_ext.get(sha, "png"))
             tabs.append(item)
         app["tabBar"] = {"color": shop.secondary_color, "selectedColor": shop.primary_color,
                          "backgroundColor": "#FFFFFF", "list": tabs}

@@ -143,12 +143,14 @@ def export_bundle(workspace: Workspace, slug: str, out_path: Path | str, *, forc
         def ref(sha: str, recipe: str) -> str:
             return processed[(sha, RECIPES[recipe].key)].sha256
 
+        state.asset_ext = {p.sha256: p.ext for p in processed.values()}
         docs = build_documents(state, ref)
         posters: list[Entry] = []
         if with_posters:
-            posters = render_posters(session, slug, progress, cancel)
-    self_check(docs)
+            posters, poster_findings = render_posters(workspace, slug, progress, cancel)
+            findings += poster_findings
     entries, files, report = _entries(docs, processed.values(), posters)
+    self_check(docs, {f.path: f.sha256 for f in files}, image_cache_for(workspace).root.parent)
     findings += budget_findings(report, files)
     manifest = build_manifest(slug, built_at.isoformat().replace("+00:00", "Z"), files)
     entries.append(Entry(fmt.MANIFEST, dump_json(manifest)))
@@ -161,12 +163,39 @@ def export_bundle(workspace: Workspace, slug: str, out_path: Path | str, *, forc
                         manifest)
 
 
-def self_check(docs: Docs) -> None:
-    """The export validates its own output: a failure here is a bug, not a user error."""
-    problems = [f for name, doc in sorted(docs.items()) for f in schema_errors(name, doc)]
+def self_check(docs: Docs, hashes: dict[str, str] | None = None,
+               cache_root: Path | None = None) -> None:
+    """The export validates its own output: a failure here is a bug, not a user error.
+
+    Validation is a pure function of (bytes, schemas), so documents whose exact bytes
+    passed before under the same schemas are not validated again (a 10,000-product
+    catalogue takes seconds)."""
+    marks = None
+    if cache_root is not None and hashes is not None:
+        marks = cache_root / "validated" / schema_fingerprint()
+    problems = []
+    for name, doc in sorted(docs.items()):
+        mark = marks / hashes[name] if marks is not None and hashes else None
+        if mark is not None and mark.exists():
+            continue
+        found = list(schema_errors(name, doc))
+        problems.extend(found)
+        if mark is not None and not found:
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.touch()
     if problems:
         raise ShopBuilderError(_("the bundle does not match its schema: {first}").format(
             first="; ".join(f"{p.location}: {p.message}" for p in problems[:5])))
+
+
+def schema_fingerprint() -> str:
+    from shopbuilder.resources_path import resource_path
+
+    digest = hashlib.sha256()
+    for folder in ("bundle", "components"):
+        for path in sorted(resource_path("schemas", folder).glob("*.json")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _entries(docs: Docs, processed: Any, posters: list[Entry],
@@ -244,15 +273,31 @@ def build_manifest(slug: str, built_at: str, files: list[FileInfo]) -> dict[str,
             "files": [f.as_json() for f in files]}
 
 
-def render_posters(session: Any, slug: str, progress: Progress | None,
-                   cancel: Cancel | None) -> list[Entry]:
-    """Posters from `shopbuilder.posters` when that package provides them."""
+def render_posters(workspace: Workspace, slug: str, progress: Progress | None,
+                   cancel: Cancel | None) -> tuple[list[Entry], list[Finding]]:
+    """Every product and campaign poster from `shopbuilder.posters`, as zip entries.
+
+    Rendered into a temporary folder (the posters package writes files), read back,
+    and the folder removed; a poster that fails is a warning, not a stopped export."""
+    import tempfile
+
     try:
-        from shopbuilder.posters import render_batch  # type: ignore[attr-defined]
+        from shopbuilder.posters.batch import render_batch
     except ImportError as exc:
         raise ShopBuilderError(_("posters are not available in this version")) from exc
-    posters = render_batch(session, slug)  # pragma: no cover - wired when posters lands
-    return [Entry(f"{fmt.POSTERS_DIR}{name}", data) for name, data in sorted(posters.items())]
+    with tempfile.TemporaryDirectory(prefix="shopbuilder-posters-") as tmp:
+        result = render_batch(workspace, slug, tmp, products="all", campaigns=True,
+                              cancel=cancel,
+                              progress=(lambda d, t: progress("posters", d, t))
+                              if progress else None)
+        if result.cancelled:
+            raise ExportCancelled(_("export cancelled"))
+        entries = [Entry(f"{fmt.POSTERS_DIR}{item.file}", (Path(tmp) / item.file).read_bytes())
+                   for item in result.written if item.file]
+    findings = [Finding("poster.failed", Severity.WARNING,
+                        f"posters.{item.product or item.campaign or item.template}",
+                        item.error or "") for item in result.failed]
+    return entries, findings
 
 
 __all__ = ["ExportResult", "FileInfo", "Processed", "SizeReport", "export_bundle"]

@@ -53,9 +53,9 @@ def import_bundle(workspace: Workspace, path: Path | str, as_slug: str | None = 
              if n.startswith(fmt.ASSETS_DIR)}
     docs = bundle.docs
     with workspace.session() as s:
-        for sha, name in sorted(files.items()):
-            asset = add_asset(s, bundle.read(name), name.rsplit("/", 1)[-1], name)
-            if asset.sha256 != sha:  # checked by the manifest already; belt and braces
+        for name, data in bundle.iter_binaries(fmt.ASSETS_DIR):
+            asset = add_asset(s, data, name.rsplit("/", 1)[-1], name)
+            if asset.sha256 != name[len(fmt.ASSETS_DIR):].split(".")[0]:
                 raise ValidationError(name, _("content does not match its name"))
         _import_shop(s, slug, docs)
         import_promotions(s, slug, docs)
@@ -167,7 +167,7 @@ def seed_cache(workspace: Workspace, bundle: Bundle, files: dict[str, str],
     for source, recipe, out in sorted(pairs):
         if out in files:
             name = files[out]
-            write_cache_entry(cache.root, source, RECIPES[recipe].key, bundle.read(name),
-                              name.rsplit(".", 1)[-1], replace=True)
+            write_cache_entry(cache.root, source, RECIPES[recipe].key,
+                              workspace.assets.read(out), name.rsplit(".", 1)[-1], replace=True)
             done.append((source, recipe, out))
     return done

@@ -44,6 +44,14 @@ def check_bundle(bundle: Bundle) -> list[Finding]:
                 "not a file of the bundle format")))
             continue
         findings.extend(schema_errors(name, doc))
+    for i, entry in enumerate(bundle.manifest.get("files", [])):
+        path = entry["path"]
+        if path.startswith(fmt.ASSETS_DIR) and path[len(fmt.ASSETS_DIR):].split(".")[0] != \
+                entry["sha256"]:
+            findings.append(Finding("bundle.asset_name", Severity.ERROR,
+                                    f"{fmt.MANIFEST}#/files/{i}", _(
+                                        "{path} is not named by the SHA-256 of its content")
+                                    .format(path=path)))
     shas = {n[len(fmt.ASSETS_DIR):].split(".")[0] for n in bundle.binaries
             if n.startswith(fmt.ASSETS_DIR)}
     for name, doc in sorted(bundle.docs.items()):

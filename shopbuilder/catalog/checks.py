@@ -38,8 +38,11 @@ PRODUCT_PATH_KEYS = {"code": "product_code", "title": "title", "subtitle": "subt
 _SKU_PATH = re.compile(r"^skus\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?")
 _OPTION_PATH = re.compile(r"^options\[(\d+)\]\.(name|values)(?:\[(\d+)\])?")
 _SKU_REF = re.compile(r"skus\[(\d+)\]")
-NEW_SKU = {"price": 0, "stock": 0, "list_price": None, "list_price_label": "plain",
-           "cost": None, "weight_g": None, "image": None, "option_values": []}
+# SKU_COLS order: option_values, price, list_price, list_price_label, cost, stock, weight_g,
+# image (SkuData's positional order after code is price, stock, option_values, …).
+NEW_SKU_VALUES: tuple[Any, ...] = ([], 0, None, "plain", None, 0, None, None)
+SKU_INDEX = {c: i for i, c in enumerate(SKU_COLS)}
+SkuRecord = tuple[str, tuple[Any, ...] | None, tuple[Any, ...]]  # code, stored row, values
 
 
 class Checker:
@@ -53,6 +56,7 @@ class Checker:
         self.sku_owner: dict[str, tuple[str, int]] = {}  # code → (product code, row)
         self.plan = Plan()
         self.bad: set[str] = set()
+        self.category_cache: dict[str, tuple[int | None, str | None]] = {}
 
     # ------------------------------------------------------------ reporting
     def cell(self, index: int, key: str) -> str:
@@ -66,7 +70,9 @@ class Checker:
             sku = draft.skus[int(m[1])]
             attr = m[2] or "code"
             if attr == "option_values":
-                n = int(m[3]) if m[3] is not None else min(len(sku.option_values), 3)
+                n = int(m[3]) if m[3] is not None else len(sku.option_values)
+                if n >= len(draft.option_names):  # not a missing value: a duplicate combo
+                    n = 0
                 return sku.row, sku.index, f"option{n + 1}_value"
             if attr == "weight_g":
                 return sku.row, sku.index, self.weight_key
@@ -103,7 +109,7 @@ class Checker:
 
     # ------------------------------------------------------------ building
     def product_row(self, draft: Draft) -> tuple[dict[str, Any], str | None,
-                                                  list[dict[str, Any]]]:
+                                                  list[SkuRecord]]:
         """The product as it would be stored (existing values where the sheet is silent),
         its pending new category path, and its SKU rows."""
         ex = self.ex.products.get(draft.code)
@@ -133,7 +139,7 @@ class Checker:
         images = list(keep.get("images", []))
         if draft.images:
             found = [self.shas.get(ref) for _p, _s, ref, _r in sorted(draft.images)]
-            found = list(dict.fromkeys(s for s in found if s))
+            found = [s for s in found if s]
             images = found or images  # all failed: keep what the product had
         on_shelf = keep.get("on_shelf", True)
         if "status" in t:
@@ -143,15 +149,18 @@ class Checker:
                 index = draft.text_index["status"]
                 draft.error(self.sheet.row_number(index), self.ds.header("status"), t["status"],
                             exc.message)
-        sku_rows = self.skus(draft, ex)
+        records = self.skus(draft, ex)
         options = self.options(draft) if self.has_options else keep.get("options", [])
         prow = {"code": draft.code, "title": title.strip(), "subtitle": subtitle.strip(),
                 "detail_html": detail, "category_id": category_id,
                 "tags": tags, "images": images, "on_shelf": on_shelf,
                 "sort_order": keep.get("sort_order", 0), "options": options}
-        return prow, pending, sku_rows
+        return prow, pending, records
 
     def category(self, draft: Draft, text: str) -> tuple[int | None, str | None]:
+        known = self.category_cache.get(text)
+        if known is not None:
+            return known
         index = draft.text_index["category"]
         try:
             path = cells.category(text)
@@ -167,7 +176,9 @@ class Checker:
         if not path:
             return None, None
         found = self.ex.categories.get(path)
-        return (found, None) if found is not None else (None, path)
+        result = (found, None) if found is not None else (None, path)
+        self.category_cache[text] = result
+        return result
 
     def options(self, draft: Draft) -> list[dict[str, Any]]:
         options = []
@@ -177,39 +188,41 @@ class Checker:
             options.append({"name": name.strip(), "values": values})
         return options
 
-    def skus(self, draft: Draft, ex: dict[str, Any] | None) -> list[dict[str, Any]]:
-        """One row per SKU: the existing values, overwritten by the sheet's cells."""
-        own = self.ex.skus_by_product.get(ex["id"], []) if ex else []
-        by_options = {tuple(self.ex.skus[c][SKU_VALUES]): c for c in own}
-        rows: list[dict[str, Any]] = []
+    def skus(self, draft: Draft, ex: dict[str, Any] | None) -> list[SkuRecord]:
+        """One record per SKU: the existing values, overwritten by the sheet's cells."""
+        by_options: dict[tuple[str, ...], str] | None = None
+        records: list[SkuRecord] = []
         has_image = "sku_image" in self.ds.columns
+        skus, owners = self.ex.skus, self.sku_owner
         for n, sd in enumerate(draft.skus):
-            code = sd.code or self.new_code(draft, sd, by_options, n)
-            old = self.ex.skus.get(code)
+            code = sd.code
+            if not code:
+                if by_options is None:
+                    own = self.ex.skus_by_product.get(ex["id"], []) if ex else []
+                    by_options = {tuple(skus[c][SKU_VALUES]): c for c in own}
+                code = self.new_code(draft, sd, by_options, n)
+            old = skus.get(code)
             if old is not None and (ex is None or old[SKU_PRODUCT] != ex["id"]):
                 owner = self.ex.product_codes_by_id.get(old[SKU_PRODUCT], "?")
                 draft.error(sd.row, self.ds.header("sku_code"), code, _(
                     "SKU code {code!r} belongs to product {owner!r}").format(
                     code=code, owner=owner))
-            first = self.sku_owner.setdefault(code, (draft.code, sd.row))
+            first = owners.setdefault(code, (draft.code, sd.row))
             if first[0] != draft.code:
                 draft.error(sd.row, self.ds.header("sku_code"), code, _(
                     "SKU code {code!r} is already used on row {row}").format(
                     code=code, row=first[1]))
-            if old is not None:
-                row = dict(zip(SKU_COLS, old[SKU_VALUES:], strict=True))
-                row["id"] = old[0]
-            else:
-                row = dict(NEW_SKU)
-            row.update(sd.values)
+            rec = list(old[SKU_VALUES:]) if old is not None else list(NEW_SKU_VALUES)
+            for attr, value in sd.values.items():
+                rec[SKU_INDEX[attr]] = value
             if has_image:
                 sha = self.shas.get(sd.image_ref) if sd.image_ref else None
-                row["image"] = sha if sha or not sd.image_ref else row.get("image")
+                if sha or not sd.image_ref:  # a failed image keeps the SKU's old one
+                    rec[SKU_INDEX["image"]] = sha
             if self.has_options:
-                row["option_values"] = sd.option_values
-            row["code"] = code
-            rows.append(row)
-        return rows
+                rec[0] = sd.option_values
+            records.append((code, old, tuple(rec)))
+        return records
 
     def new_code(self, draft: Draft, sd: SkuDraft, by_options: dict[tuple[str, ...], str],
                  n: int) -> str:
@@ -226,25 +239,27 @@ class Checker:
 
     # ------------------------------------------------------------ diffing
     def diff(self, draft: Draft, prow: dict[str, Any], pending: str | None,
-             sku_rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
+             records: list[SkuRecord]) -> tuple[bool, list[str]]:
         """(anything changed?, codes of the product's SKUs the sheet no longer lists)."""
         ex = self.ex.products.get(draft.code)
         if ex is None:
             return True, []
         changed = pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS)
-        listed = {r["code"] for r in sku_rows}
-        removed = [c for c in self.ex.skus_by_product.get(ex["id"], []) if c not in listed]
+        own = self.ex.skus_by_product.get(ex["id"], [])
+        removed: list[str] = []
+        if len(own) != len(records) or any(r[0] != c for r, c in zip(records, own,
+                                                                       strict=False)):
+            listed = {r[0] for r in records}
+            removed = [c for c in own if c not in listed]
         if changed or removed:
             return True, removed
-        skus = self.ex.skus
-        for r in sku_rows:
-            old = skus.get(r["code"])
-            if old is None or tuple(r[c] for c in SKU_COLS) != old[SKU_VALUES:]:
+        for _code, old, values in records:
+            if old is None or values != old[SKU_VALUES:]:
                 return True, removed
         return False, removed
 
     def plan_product(self, draft: Draft, prow: dict[str, Any], pending: str | None,
-                     sku_rows: list[dict[str, Any]], removed: list[str]) -> None:
+                     records: list[SkuRecord], removed: list[str]) -> None:
         ex = self.ex.products.get(draft.code)
         plan, report = self.plan, self.report
         if pending is not None:
@@ -256,15 +271,15 @@ class Checker:
         elif pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS):
             prow["id"] = ex["id"]
             plan.changed_products.append(prow)
-        for r in sku_rows:
-            old = self.ex.skus.get(r["code"])
+        for code, old, values in records:
             if old is None:
-                plan.new_skus.append({**r, "product_code": prow["code"]})
-                plan.priced_sku_codes.append(r["code"])
-            elif tuple(r[c] for c in SKU_COLS) != old[SKU_VALUES:]:
-                plan.changed_skus.append(r)
-                if (r["price"], r["list_price"]) != (old[SKU_VALUES + 1], old[SKU_VALUES + 2]):
-                    plan.priced_sku_codes.append(r["code"])
+                plan.new_skus.append((prow["code"], code, values))
+            elif values != old[SKU_VALUES:]:
+                row = dict(zip(SKU_COLS, values, strict=True))
+                row["id"] = old[0]
+                plan.changed_skus.append(row)
+                if values[1:3] != old[SKU_VALUES + 1:SKU_VALUES + 3]:  # price, list price
+                    plan.repriced.append((old[0], values[1], values[2]))
             else:
                 report.sku_unchanged += 1
         for code in removed:
@@ -277,37 +292,35 @@ class Checker:
 
     def run(self) -> tuple[Plan, set[str]]:
         for draft in self.ds.drafts:
-            prow, pending, sku_rows = self.product_row(draft)
-            changed, removed = self.diff(draft, prow, pending, sku_rows)
+            prow, pending, records = self.product_row(draft)
+            changed, removed = self.diff(draft, prow, pending, records)
             if not changed and not draft.errors:
                 # Stored products passed these rules when they were saved.
                 self.report.unchanged += 1
-                self.report.sku_unchanged += len(sku_rows)
+                self.report.sku_unchanged += len(records)
                 self.report.warnings.extend(draft.warnings)
                 continue
             c = Collector()
-            check_product(c, product_data(prow, sku_rows))
+            check_product(c, product_data(prow, records))
             for item in c.issues:
                 self.issue(draft, item)
             if draft.errors:
                 self.report.errors.extend(draft.errors)
                 self.bad.add(draft.code)
             else:
-                self.plan_product(draft, prow, pending, sku_rows, removed)
+                self.plan_product(draft, prow, pending, records, removed)
             self.report.warnings.extend(draft.warnings)
         return self.plan, self.bad
 
 
-def product_data(prow: dict[str, Any], sku_rows: list[dict[str, Any]]) -> ProductData:
+def product_data(prow: dict[str, Any], records: list[SkuRecord]) -> ProductData:
     return ProductData(
         code=prow["code"], title=prow["title"], subtitle=prow["subtitle"],
         detail_html=prow["detail_html"], category_id=prow["category_id"], tags=prow["tags"],
         images=prow["images"], on_shelf=prow["on_shelf"], sort_order=prow["sort_order"],
         options=[OptionData(o["name"], list(o["values"])) for o in prow["options"]],
-        skus=[SkuData(code=r["code"], price=r["price"], stock=r["stock"],
-                      option_values=list(r["option_values"]), list_price=r["list_price"],
-                      list_price_label=r["list_price_label"], cost=r["cost"],
-                      weight_g=r["weight_g"], image=r["image"]) for r in sku_rows])
+        skus=[SkuData(code, v[1], v[5], list(v[0]), v[2], v[3], v[4], v[6], v[7])
+              for code, _old, v in records])
 
 
 def check_drafts(sheet: Sheet, ds: DraftSet, existing: Existing, shas: dict[str, str | None],

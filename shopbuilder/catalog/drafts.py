@@ -56,6 +56,7 @@ class Draft:
     option_names: list[str] = field(default_factory=list)
     skus: list[SkuDraft] = field(default_factory=list)
     images: list[tuple[float, int, str, int]] = field(default_factory=list)  # pos, seq, ref, row
+    image_cells: set[str] = field(default_factory=set)
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
@@ -155,7 +156,8 @@ def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
                     draft.option_names.append("")
                 if not draft.option_names[n - 1]:
                     draft.option_names[n - 1] = row[col]
-        if image_col is not None and row[image_col]:
+        if image_col is not None and row[image_col] and row[image_col] not in draft.image_cells:
+            draft.image_cells.add(row[image_col])  # a repeated product cell counts once
             pos = float("inf")
             if pos_col is not None and row[pos_col]:
                 try:

@@ -55,26 +55,35 @@ def write_rows(path: Path, headers: list[str], rows: Iterable[list[Any]],
     path = Path(path)
     suffix = _check_suffix(path)
     tmp = path.with_name(f".{path.stem}.tmp{suffix}")
-    if suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("商品")
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-        if notes:
-            info = book.create_sheet("说明")
-            for line in notes:
-                info.append(line)
-        book.save(tmp)
-    else:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers)
-            writer.writerows(rows)
+    try:
+        if suffix == ".xlsx":
+            _write_xlsx(tmp, headers, rows, notes)
+        else:
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(headers)
+                writer.writerows(rows)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
     return path
+
+
+def _write_xlsx(path: Path, headers: list[str], rows: Iterable[list[Any]],
+                notes: list[list[str]] | None) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("商品")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    if notes:
+        info = book.create_sheet("说明")
+        for line in notes:
+            info.append(line)
+    book.save(path)
 
 
 def write_template(path: Path) -> Path:
@@ -113,7 +122,7 @@ def catalog_rows(session: Session, slug: str) -> Iterator[list[str]]:
         p = existing.products[code]
         names = [o["name"] for o in p["options"]]
         for n, sku_code in enumerate(existing.skus_by_product.get(pid, [])):
-            k = existing.skus[sku_code]
+            k = existing.sku(sku_code) or {}
             first = n == 0
             values = list(k["option_values"])
             cells: dict[str, str] = {

@@ -100,7 +100,7 @@ def check_image(data: bytes, name: str) -> tuple[bytes, str, str]:
     except Image.DecompressionBombError as exc:
         raise ImageProblem(_("too large to open safely (decompression bomb?)")) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        if "truncated" in str(exc):
+        if "truncated" in str(exc).lower():
             raise ImageProblem(_("the image file is truncated (incomplete download?)")) from exc
         raise ImageProblem(_("not an image Pillow can read ({err})").format(err=exc)) from exc
     notes: list[str] = []

@@ -14,7 +14,19 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, String, Table, bindparam, delete, insert, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from shopbuilder.core.models import Category, PriceHistory, Product, Sku
@@ -66,7 +78,7 @@ def load_existing(session: Session, shop_id: int) -> Existing:
     by_product = ex.skus_by_product
     decoded: dict[str, list[Any]] = {}
     result = session.execute(select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.id))
-    for row in result.tuples():
+    for row in result:
         values = row[SKU_VALUES]
         if isinstance(values, str):
             found = decoded.get(values)
@@ -86,10 +98,12 @@ class Plan:
 
     new_products: list[dict[str, Any]] = field(default_factory=list)
     changed_products: list[dict[str, Any]] = field(default_factory=list)
-    new_skus: list[dict[str, Any]] = field(default_factory=list)
+    new_skus: list[tuple[str, str, tuple[Any, ...]]] = field(default_factory=list)
+    # ↑ (product code, SKU code, values in SKU_COLS order)
     changed_skus: list[dict[str, Any]] = field(default_factory=list)
     removed_sku_ids: list[int] = field(default_factory=list)
-    priced_sku_codes: list[str] = field(default_factory=list)  # need a price-history row
+    repriced: list[tuple[int, int, int | None]] = field(default_factory=list)
+    # ↑ (SKU id, price, list price) of changed SKUs whose price moved: price history
     category_paths: set[str] = field(default_factory=set)  # to create first
 
     def __bool__(self) -> bool:
@@ -154,18 +168,42 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]],
         values = list(getter(r))
         for i in json_at:
             v = values[i]
-            if isinstance(v, list) and all(type(x) is str for x in v):
+            try:  # lists of text repeat (option values): serialise each once
                 key = tuple(v)
                 text = cache.get(key)
                 if text is None:
-                    text = cache[key] = json.dumps(v)
-                values[i] = text
-            else:
-                values[i] = json.dumps(v)  # as SQLAlchemy's JSON type writes it
+                    text = cache[key] = json.dumps(v)  # as SQLAlchemy's JSON type writes it
+            except TypeError:  # dicts inside: not hashable
+                text = json.dumps(v)
+            values[i] = text
         params.append((*values, *tail))
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     conn.exec_driver_sql(sql, params)
+
+
+SKU_INSERT_COLS = ("product_id", "code", *SKU_COLS)
+
+
+def _insert_skus(session: Session, rows: list[tuple[Any, ...]], const: dict[str, Any]) -> None:
+    """New SKUs as (product_id, code, *SKU_COLS) tuples; see `_insert_many`."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(S), [{**dict(zip(SKU_INSERT_COLS, r, strict=True)), **const}
+                                 for r in rows])
+        return
+    tail = tuple(_sqlite_time(v) if isinstance(v, datetime) else v for v in const.values())
+    texts: dict[tuple[str, ...], str] = {}
+    params = []
+    for r in rows:
+        key = tuple(r[2])  # option values: few distinct lists, serialised once each
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json.dumps(r[2])
+        params.append((r[0], r[1], text, *r[3:], *tail))
+    columns = (*SKU_INSERT_COLS, *const)
+    conn.exec_driver_sql(f"INSERT INTO {S.name} ({', '.join(columns)}) "
+                         f"VALUES ({', '.join('?' for _ in columns)})", params)
 
 
 def write_plan(session: Session, shop_id: int, plan: Plan) -> None:
@@ -185,20 +223,23 @@ def write_plan(session: Session, shop_id: int, plan: Plan) -> None:
     if plan.new_skus:
         ids = {code: pid for pid, code in
                conn.execute(select(P.c.id, P.c.code).where(P.c.shop_id == shop_id))}
-        for r in plan.new_skus:
-            r["product_id"] = ids[r["product_code"]]
-        _insert_many(session, S, plan.new_skus, ("product_id", "code", *SKU_COLS), stamps)
+        before = conn.execute(select(func.max(S.c.id))).scalar() or 0
+        _insert_skus(session, [(ids[pcode], code, *values)
+                               for pcode, code, values in plan.new_skus], stamps)
+        # every new SKU starts its price history; new ids are all above `before`
+        conn.execute(insert(H).from_select(
+            ["shop_id", "sku_id", "price", "list_price", "recorded_at"],
+            select(S.c.shop_id, S.c.id, S.c.price, S.c.list_price,
+                   literal(now, H.c.recorded_at.type))
+            .where(S.c.shop_id == shop_id, S.c.id > before)))
     if plan.changed_skus:
         stmt = (update(S).where(S.c.id == bindparam("b_id"))
                 .values({**{c: bindparam(c) for c in SKU_COLS},
                          "version": S.c.version + 1, "updated_at": now}))
         conn.execute(stmt, [{"b_id": r["id"], **{c: r[c] for c in SKU_COLS}}
                             for r in plan.changed_skus])
-    if plan.priced_sku_codes:
-        priced = set(plan.priced_sku_codes)
-        rows = [{"sku_id": sid, "price": price, "list_price": lp} for sid, code, price, lp in
-                conn.execute(select(S.c.id, S.c.code, S.c.price, S.c.list_price)
-                             .where(S.c.shop_id == shop_id)) if code in priced]
-        _insert_many(session, H, rows, ("sku_id", "price", "list_price"),
-                     {"shop_id": shop_id, "recorded_at": now})
+    if plan.repriced:
+        conn.execute(insert(H), [{"shop_id": shop_id, "sku_id": sid, "price": price,
+                                  "list_price": lp, "recorded_at": now}
+                                 for sid, price, lp in plan.repriced])
     session.expire_all()

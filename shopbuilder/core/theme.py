@@ -139,7 +139,7 @@ def palette_from_image(data: bytes, count: int = 5) -> list[str]:
             continue
         r, g, b = palette[index * 3: index * 3 + 3]
         _h, lightness, saturation = colorsys.rgb_to_hls(r / 255, g / 255, b / 255)
-        if lightness > 0.94 or saturation < 0.15 and 0.1 < lightness:
+        if lightness > 0.94 or (saturation < 0.15 and lightness > 0.1):
             continue
         scored.append((n * (0.3 + saturation), to_hex((r, g, b))))
     seen: list[str] = []

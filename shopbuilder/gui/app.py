@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from shopbuilder.core.storage import Workspace
+if TYPE_CHECKING:  # SQLAlchemy and Alembic load off the GUI thread at start-up
+    from shopbuilder.core.storage import Workspace
 
 ORG_NAME = APP_NAME = "shopbuilder"
 
@@ -14,10 +16,11 @@ ORG_NAME = APP_NAME = "shopbuilder"
 def ensure_demo(workspace: Workspace) -> None:
     """First start: an empty workspace gets the demo shop so there is something to see."""
     from shopbuilder.core.services.shops import list_shops
-    from shopbuilder.demo import build_demo_shop
 
     with workspace.session() as s:
         if not list_shops(s):
+            from shopbuilder.demo import build_demo_shop  # Pillow drawing: only when needed
+
             build_demo_shop(s)
 
 
@@ -61,7 +64,7 @@ def make_app(lang: str, argv: list[str] | None = None) -> object:
     return app
 
 
-def create_main_window(workspace: Workspace) -> object:
+def create_main_window(workspace: Workspace | None) -> object:
     from shopbuilder.gui import crash
     from shopbuilder.gui.main_window import MainWindow
 
@@ -70,17 +73,75 @@ def create_main_window(workspace: Workspace) -> object:
     return window
 
 
-def run_app(args: argparse.Namespace) -> int:
-    lang = choose_language(getattr(args, "lang", None))
-    app = make_app(lang)
-    workspace = Workspace.open(args.db)
+def open_workspace(url: str | None) -> Workspace:
+    """Open (migrating if needed) and give a first start its demo shop."""
+    from shopbuilder.core.storage import Workspace
+
+    workspace = Workspace.open(url)
     ensure_demo(workspace)
-    window = create_main_window(workspace)
+    return workspace
+
+
+def start(window: object, url: str | None) -> object:
+    """Open the workspace in a worker and hand it to the (already shown) window, so the
+    window appears as fast as a bare Qt one and stays responsive while the database
+    layer loads."""
+    from shopbuilder.gui import dialogs
+    from shopbuilder.gui.workers import run_task
+    from shopbuilder.i18n import _
+
+    def failed(error: BaseException) -> None:
+        dialogs.show_error(window, _("Cannot open the workspace"), error)  # type: ignore[arg-type]
+
+    return run_task(lambda _job: open_workspace(url),
+                    on_result=window.set_workspace,  # type: ignore[attr-defined]
+                    on_error=failed)
+
+
+DB_ENV = "SHOPBUILDER_DB"  # = core.storage.DB_ENV, not imported: it loads SQLAlchemy
+
+
+def database_url(cli_url: str | None) -> str | None:
+    """--db, then SHOPBUILDER_DB, then the "data location" setting, then the default."""
+    from pathlib import Path
+
+    from shopbuilder.core import settings
+
+    if cli_url or os.environ.get(DB_ENV):
+        return cli_url or os.environ[DB_ENV]
+    folder = settings.load()["data_location"]
+    return f"sqlite:///{Path(folder).expanduser() / 'workspace.db'}" if folder else None
+
+
+def launch(db: str | None = None, lang: str | None = None,
+           argv: list[str] | None = None) -> tuple[object, object]:
+    """QApplication + main window shown at once; the workspace follows from a worker."""
+    app = make_app(choose_language(lang), argv)
+    window = create_main_window(None)
     window.show()  # type: ignore[attr-defined]
+    start(window, database_url(db))
+    return app, window
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `shopbuilder-gui` entry point: the app without loading the command line."""
+    parser = argparse.ArgumentParser(prog="shopbuilder-gui")
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--lang", default=None)
+    return run_app(parser.parse_args(argv))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app, window = launch(args.db, getattr(args, "lang", None))
     try:
         return app.exec()  # type: ignore[attr-defined]
     finally:
+        from PySide6.QtCore import QThreadPool
+
         from shopbuilder.gui.workers import shutdown_process_pool
 
+        QThreadPool.globalInstance().waitForDone(5000)
         shutdown_process_pool()
-        workspace.close()
+        workspace = getattr(window, "workspace", None)
+        if workspace is not None:
+            workspace.close()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -153,9 +154,10 @@ class ImageField(QWidget):
         buttons.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.thumb)
+        layout.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_image(None)
 
     def set_image(self, data: bytes | None) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from shopbuilder.core.errors import ShopBuilderError
-from shopbuilder.core.services import pages as page_svc
-from shopbuilder.core.services import shops as shop_svc
-from shopbuilder.core.storage import Workspace
 from shopbuilder.gui import dialogs
 from shopbuilder.gui.forms import discard
 from shopbuilder.gui.sections import SECTIONS, Bus, SectionContext, build_section
 from shopbuilder.gui.sidebar import Sidebar
 from shopbuilder.i18n import _
+
+if TYPE_CHECKING:
+    from shopbuilder.core.storage import Workspace
 
 log = logging.getLogger(__name__)
 STATUS_MS = 5000
@@ -44,9 +45,12 @@ def suggest_slug(existing: set[str], base: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace) -> None:
+    sig_workspace_ready = Signal()  # the workspace is open and the shops are listed
+    def __init__(self, workspace: Workspace | None = None) -> None:
+        """Without a workspace the window shows at once and `set_workspace` fills it
+        (start-up opens the database off the GUI thread)."""
         super().__init__()
-        self.workspace = workspace
+        self.workspace: Workspace = workspace  # type: ignore[assignment]
         self.bus = Bus(self)
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[str, QUndoStack] = {}
@@ -86,9 +90,19 @@ class MainWindow(QMainWindow):
         self.bus.sig_shops_changed.connect(self.reload_shops)
         self.bus.sig_open_section.connect(self.open_section)
         self._build_menus()
-        self.statusBar().showMessage(_("Ready"), STATUS_MS)
         self.restore_state()
+        if workspace is not None:
+            self.set_workspace(workspace)
+        else:
+            self.empty.setText(_("Opening the workspace…"))
+            self.stack.setCurrentWidget(self.empty)
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.empty.setText(_("No shop yet. Create one with File → New shop (Ctrl+N)."))
+        self.statusBar().showMessage(_("Ready"), STATUS_MS)
         self.reload_shops()
+        self.sig_workspace_ready.emit()
 
     # ------------------------------------------------------------ menus
 
@@ -142,6 +156,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ shops
 
     def reload_shops(self, select: str | None = None) -> None:
+        from shopbuilder.core.services import shops as shop_svc
+
+        if self.workspace is None:
+            return
         with self.workspace.session() as s:
             summaries = shop_svc.shop_summaries(s)
         self.sidebar.load(summaries, select)
@@ -166,6 +184,8 @@ class MainWindow(QMainWindow):
             stack.deleteLater()
 
     def set_shop(self, slug: str) -> None:
+        from shopbuilder.core.services import shops as shop_svc
+
         if slug == self._slug and self._built:
             return
         self._clear_sections()
@@ -223,6 +243,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _existing_slugs(self) -> set[str]:
+        from shopbuilder.core.services import shops as shop_svc
+
         with self.workspace.session() as s:
             return {shop.slug for shop in shop_svc.list_shops(s)}
 
@@ -240,11 +262,17 @@ class MainWindow(QMainWindow):
             self.create_empty_shop(name)
 
     def create_empty_shop(self, name: str, client: str = "") -> str:
+        from shopbuilder.core.services import pages as page_svc
+        from shopbuilder.core.services import shops as shop_svc
+
         slug = suggest_slug(self._existing_slugs(), name)
 
         def create() -> None:
+            from shopbuilder.core import settings
+
             with self.workspace.session() as s:
-                shop_svc.create_shop(s, slug, name, client=client)
+                shop_svc.create_shop(s, slug, name, client=client,
+                                     time_zone=settings.load()["time_zone"])
                 for page in page_svc.default_pages():
                     page_svc.set_page(s, slug, page)
                 page_svc.set_tab_bar(s, slug, page_svc.DEFAULT_TABS)
@@ -255,6 +283,8 @@ class MainWindow(QMainWindow):
         return slug
 
     def clone_shop(self) -> None:
+        from shopbuilder.core.services import shops as shop_svc
+
         source = self._slug
         if not source:
             return
@@ -274,6 +304,8 @@ class MainWindow(QMainWindow):
             self.bus.sig_status.emit(_("Cloned into {name}").format(name=new_name))
 
     def rename_shop(self) -> None:
+        from shopbuilder.core.services import shops as shop_svc
+
         slug = self._slug
         if not slug:
             return
@@ -296,6 +328,8 @@ class MainWindow(QMainWindow):
             self.set_shop(slug)
 
     def delete_shop(self) -> None:
+        from shopbuilder.core.services import shops as shop_svc
+
         slug = self._slug
         if not slug:
             return

@@ -34,15 +34,18 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from shopbuilder.core.commands import Command
 from shopbuilder.core.errors import ShopBuilderError
-from shopbuilder.core.storage import Workspace
 from shopbuilder.i18n import N_, _
+
+if TYPE_CHECKING:  # both pull in SQLAlchemy, which start-up loads off the GUI thread
+    from shopbuilder.core.commands import Command
+    from shopbuilder.core.storage import Workspace
 
 log = logging.getLogger(__name__)
 

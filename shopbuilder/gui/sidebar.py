@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -14,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopbuilder.core.services.shops import ShopSummary
 from shopbuilder.i18n import _
+
+if TYPE_CHECKING:
+    from shopbuilder.core.services.shops import ShopSummary
 
 SLUG_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, sessionmaker
 
+from shopbuilder.core.assets import AssetStore
 from shopbuilder.core.errors import ShopBuilderError, ValidationError
 from shopbuilder.core.models import Product
 from shopbuilder.core.services.products import list_products
 from shopbuilder.core.services.shops import get_shop
-from shopbuilder.core.storage import Workspace, sqlite_path
+from shopbuilder.core.storage import Workspace, make_engine, sqlite_path
 from shopbuilder.i18n import _
 from shopbuilder.posters.api import PosterRenderer, encode
 from shopbuilder.posters.data import poster_data
@@ -38,6 +39,7 @@ from shopbuilder.promotions.display import list_campaigns
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 _SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MIN_PARALLEL = 16  # fewer posters than this render faster in this process
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,23 @@ _worker: PosterRenderer | None = None
 
 
 def _init_worker(url: str, assets: str, slug: str, fonts: FontSet | None) -> None:
+    """Open the parent's workspace (already migrated: no Alembic import, which costs
+    half a second per worker)."""
     global _worker
-    workspace = Workspace.open(url, Path(assets), migrate=False)
+    engine = make_engine(url)
+    workspace = Workspace(url, engine, AssetStore(Path(assets)),
+                          sessionmaker(engine, expire_on_commit=False))
     _worker = PosterRenderer(workspace, slug, fonts)
+
+
+def _context() -> Any:
+    """forkserver where there is one (workers fork from a clean server that has the
+    modules imported already: fast, and safe beside GUI threads), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _run_chunk(jobs: list[PosterJob], out_dir: str, at: datetime | None) -> list[BatchItem]:
@@ -196,7 +212,8 @@ def render_batch(workspace: Workspace | str, slug: str, out_dir: str | Path, *,
                  cancel: Cancel | None = None, workers: int | None = None,
                  fonts: FontSet | None = None, at: datetime | None = None) -> BatchResult:
     """Render a shop's posters into `out_dir`. `workspace` may be a Workspace or a DB
-    URL; `workers` defaults to the number of cores (1 renders in this process)."""
+    URL; `workers` defaults to the number of cores, or 1 (this process) for fewer than
+    MIN_PARALLEL posters."""
     ws = Workspace.open(workspace) if isinstance(workspace, str) else workspace
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -206,7 +223,8 @@ def render_batch(workspace: Workspace | str, slug: str, out_dir: str | Path, *,
                              campaigns=campaigns)
         renderer = PosterRenderer(ws, slug, fonts)
         result = BatchResult(str(out))
-        workers = workers or os.cpu_count() or 1
+        if workers is None:  # few posters render faster here than processes start
+            workers = (os.cpu_count() or 1) if len(jobs) >= MIN_PARALLEL else 1
         if sqlite_path(ws.url) is None and ws.url.startswith("sqlite"):
             workers = 1  # an in-memory database cannot be shared with other processes
         size = max(1, min(25, len(jobs) // (workers * 4) or 1))
@@ -247,9 +265,8 @@ def _serial(renderer: PosterRenderer, chunks: list[list[PosterJob]], out: Path,
 def _parallel(ws: Workspace, slug: str, fonts: FontSet, chunks: list[list[PosterJob]],
               out: Path, at: datetime | None, result: BatchResult, workers: int, total: int,
               progress: Progress | None, cancel: Cancel | None) -> None:
-    context = multiprocessing.get_context("spawn")  # safe beside GUI threads, same on Windows
     done = 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
                              initargs=(ws.url, str(ws.assets.root), slug, fonts)) as pool:
         pending: set[Future[list[BatchItem]]] = set()
         queue = list(reversed(chunks))

@@ -31,7 +31,9 @@ QR_PREFIX_SETTING = "posters.qr_prefix"
 
 
 def yuan(fen: int) -> str:
-    """79 for 7900, 79.5 → "79.50": how prices read in hooks like "3人团 ¥59"."""
+    """Fen as poster text: 7900 → "79", 7950 → "79.50" (as in "3人团 ¥59").
+
+    Poster copy is Chinese content for buyers, not UI text, so it is not translated."""
     whole, cents = divmod(fen, 100)
     return f"{whole}" if cents == 0 else f"{whole}.{cents:02d}"
 
@@ -154,7 +156,7 @@ def campaign_data(session: Session, info: ShopInfo, promos: ShopPromos, key: str
         "campaign.key": camp.key, "campaign.title": camp.title,
         "campaign.label": KIND_LABEL[camp.kind],
         "campaign.time_text": f"{local_text(camp.starts_at, tz)} – {local_text(camp.ends_at, tz)}",
-        "campaign.ends_text": _("{when} 结束").format(when=local_text(camp.ends_at, tz)),
+        "campaign.ends_text": f"{local_text(camp.ends_at, tz)} 结束",
         "qr.scene": qr.scene_for(info.slug, "campaign", camp.key),
         "qr.payload": qr.qr_payload(info.slug, "campaign", camp.key, info.qr_prefix),
     })
@@ -196,20 +198,30 @@ def coupon_data(session: Session, info: ShopInfo, key: str) -> dict[str, Any]:
     tz = info.time_zone
     if c.kind == "percent":
         rate = 100 - c.value  # 15% off → 8.5折
-        value, unit = (f"{rate // 10}" if rate % 10 == 0 else f"{rate / 10:.1f}"), "折"
+        value, unit = (f"{rate // 10}" if rate % 10 == 0 else f"{rate // 10}.{rate % 10}"), "折"
         hook = f"{value}折"
     else:
         value, unit = yuan(c.value), "元"
         hook = f"减{value}元"
-    condition = f"满{yuan(c.threshold)}可用" if c.threshold else "无门槛"
+    # the conditions shown next to the value (规范促销行为暂行规定): threshold, cap, who, what
+    terms = [f"满{yuan(c.threshold)}可用" if c.threshold else "无门槛"]
+    if c.kind == "percent" and c.cap:
+        terms.append(f"最高减{yuan(c.cap)}元")
+    if c.obtain == "new_user":
+        terms.append("新人专享")
+    if c.scope == "categories" and c.scope_items:
+        terms.append("限" + "、".join(str(i) for i in c.scope_items[:3]))
+    elif c.scope in ("products", "exclude"):
+        terms.append("限指定商品" if c.scope == "products" else "部分商品不可用")
+    condition = " · ".join(terms)
     if c.threshold:
         hook = f"满{yuan(c.threshold)}" + (f"减{value}" if c.kind != "percent" else f"打{value}折")
     data = dict(info.data)
     data.update({
         "coupon.key": c.key, "coupon.name": c.name, "coupon.value": value, "coupon.unit": unit,
         "coupon.condition": condition, "coupon.hook": hook,
-        "coupon.valid_text": _("领取时间 {start} – {end}").format(
-            start=local_text(c.claim_starts_at, tz), end=local_text(c.claim_ends_at, tz)),
+        "coupon.valid_text": f"领取时间 {local_text(c.claim_starts_at, tz)} – "
+                             f"{local_text(c.claim_ends_at, tz)}",
         "qr.scene": qr.scene_for(info.slug, "coupon", c.key),
         "qr.payload": qr.qr_payload(info.slug, "coupon", c.key, info.qr_prefix),
     })

@@ -9,6 +9,7 @@ so tests and the editor can check what went where.
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,8 @@ ImageLoader = Callable[[str], Image.Image]
 Data = Mapping[str, Any]
 EM_ASCENT = 0.88  # where the baseline sits in a CJK em box
 MSRP_LABEL = "厂商建议零售价"
+BLUR_RATIO = 0.75  # a picture enlarged more than this looks blurry
+FIT_CACHE = 6  # a few fitted images (logo, share image) kept between posters
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Box:
 @dataclass
 class Rendered:
     image: Image.Image
-    boxes: dict[str, Box] = field(default_factory=dict)  # drawn layers only
+    boxes: dict[str, Box] = field(default_factory=dict)  # hidden layers: zero-sized
     kinds: dict[str, str] = field(default_factory=dict)  # layer id → type
     warnings: list[str] = field(default_factory=list)
 
@@ -92,12 +95,31 @@ class Renderer:
     def __init__(self, fonts: FontSet, load_image: ImageLoader) -> None:
         self.fonts = fonts
         self.load_image = load_image
+        # Fitted images by (sha, w, h, fit): the logo is resized once, not per poster.
+        self._fitted: OrderedDict[tuple[str, int, int, str], Image.Image] = OrderedDict()
+        self._out = Rendered(Image.new("RGB", (1, 1)))
+
+    def _fit(self, sha: str, w: int, h: int, fit: str) -> Image.Image:
+        key = (sha, w, h, fit)
+        if key in self._fitted:
+            self._fitted.move_to_end(key)
+            return self._fitted[key]
+        source = self.load_image(sha)
+        if fit == "cover":
+            pic = ImageOps.fit(source, (w, h), Image.Resampling.LANCZOS)
+        else:
+            pic = ImageOps.contain(source, (w, h), Image.Resampling.LANCZOS)
+        self._fitted[key] = pic
+        if len(self._fitted) > FIT_CACHE:
+            self._fitted.popitem(last=False)
+        return pic
 
     # ------------------------------------------------------------ entry
 
     def render(self, template: Mapping[str, Any], data: Data) -> Rendered:
         size = (template["width"], template["height"])
         out = Rendered(Image.new("RGB", size, "#FFFFFF"))
+        self._out = out
         self._paint(out.image, (0, 0, *size), template.get("background", "#FFFFFF"), 0,
                     data, "background")
         draw = ImageDraw.Draw(out.image)
@@ -109,20 +131,21 @@ class Renderer:
             if when is None or resolve(when, data) not in (None, "", False):
                 prepared = getattr(self, f"_measure_{kind}")(layer, data, path, out)
             if prepared is None:  # hidden: dependants sit where it would have started
-                x = self._place(layer["x"], 0, out, path, hidden=True)
-                y = self._place(layer["y"], 0, out, path, hidden=True)
+                x = self._place(layer["x"], 0, out, hidden=True)
+                y = self._place(layer["y"], 0, out, hidden=True)
                 out.boxes[layer["id"]] = Box(x, y, 0, 0)
+                out.kinds[layer["id"]] = kind
                 continue
             w, h = prepared["size"]
-            x = self._place(layer["x"], w, out, path)
-            y = self._place(layer["y"], h, out, path, vertical=True)
+            x = self._place(layer["x"], w, out)
+            y = self._place(layer["y"], h, out)
             box = getattr(self, f"_draw_{kind}")(out.image, draw, layer, prepared, x, y, data, path)
             out.boxes[layer["id"]] = box
             out.kinds[layer["id"]] = kind
         return out
 
-    def _place(self, spec: Any, extent: int, out: Rendered, path: str, *,
-               vertical: bool = False, hidden: bool = False) -> int:
+    def _place(self, spec: Any, extent: int, out: Rendered, *, hidden: bool = False) -> int:
+        """A coordinate: a number, or an earlier layer's edge plus a gap."""
         if isinstance(spec, int):
             return spec
         gap = 0 if hidden else spec.get("gap", 0)
@@ -298,10 +321,15 @@ class Renderer:
         if not text:
             return None
         size = layer["size"]
-        pad_x, pad_y = layer.get("padding", [round(size * 0.6), round(size * 0.3)])
-        font = self._font(weight, size)
-        width = round(font.getlength(text)) + 2 * pad_x
-        return {"size": (width, size + 2 * pad_y), "text": text, "font": font, "pad": pad_y}
+        while True:  # a badge with a width shrinks its text (to 60%) rather than overflow
+            pad_x, pad_y = layer.get("padding", [round(size * 0.6), round(size * 0.3)])
+            font = self._font(weight, size)
+            width = round(font.getlength(text)) + 2 * pad_x
+            if not layer.get("w") or width <= layer["w"] or size <= layer["size"] * 0.6:
+                break
+            size -= 2
+        return {"size": (width, size + 2 * pad_y), "text": text, "font": font, "pad": pad_y,
+                "font_size": size}
 
     def _draw_badge(self, img: Image.Image, draw: ImageDraw.ImageDraw, layer: dict[str, Any],
                     p: dict[str, Any], x: int, y: int, data: Data, path: str) -> Box:
@@ -311,7 +339,7 @@ class Renderer:
         radius = h // 2 if shape == "pill" else (h // 4 if shape == "rounded" else 0)
         self._paint(img, (x, y, w, h), layer.get("fill", "#E4393C"), radius, data, f"{path}.fill")
         color = _rgb(resolve_text(layer.get("color", "#FFFFFF"), data), f"{path}.color")
-        size = layer["size"]
+        size = p["font_size"]
         stroke = self._stroke(layer.get("font", "bold"), size)
         draw.text((x + w / 2, y + p["pad"] + round(size * EM_ASCENT)), p["text"], font=p["font"],
                   fill=color, anchor="ms", stroke_width=stroke, stroke_fill=color)
@@ -342,14 +370,17 @@ class Renderer:
     def _draw_image(self, img: Image.Image, draw: ImageDraw.ImageDraw, layer: dict[str, Any],
                     p: dict[str, Any], x: int, y: int, data: Data, path: str) -> Box:
         w, h = p["size"]
-        source = self.load_image(p["sha"])
-        if layer.get("fit", "cover") == "cover":
-            pic = ImageOps.fit(source, (w, h), Image.Resampling.LANCZOS)
-        else:
-            pic = ImageOps.contain(source, (w, h), Image.Resampling.LANCZOS)
-            if layer.get("background"):
-                self._paint(img, (x, y, w, h), layer["background"], layer.get("radius", 0),
-                            data, f"{path}.background")
+        fit = layer.get("fit", "cover")
+        pic = self._fit(p["sha"], w, h, fit)
+        src_w, src_h = self.load_image(p["sha"]).size
+        if fit == "cover" and (src_w < w * BLUR_RATIO or src_h < h * BLUR_RATIO):
+            self._out.warnings.append(_(
+                "{path}: the image is only {sw}×{sh} pixels but is shown at {w}×{h}; it will "
+                "look blurry (layer {layer!r})").format(path=path, sw=src_w, sh=src_h, w=w, h=h,
+                                                        layer=layer["id"]))
+        if fit == "contain" and layer.get("background"):
+            self._paint(img, (x, y, w, h), layer["background"], layer.get("radius", 0),
+                        data, f"{path}.background")
         px, py = x + (w - pic.width) // 2, y + (h - pic.height) // 2
         mask = _round_mask(pic.width, pic.height, layer["radius"]) if layer.get("radius") else None
         if pic.mode == "RGBA":
@@ -371,10 +402,12 @@ class Renderer:
     def _draw_qrcode(self, img: Image.Image, draw: ImageDraw.ImageDraw, layer: dict[str, Any],
                      p: dict[str, Any], x: int, y: int, data: Data, path: str) -> Box:
         logo_sha = resolve(layer["logo"], data) if layer.get("logo") else None
-        logo = self.load_image(logo_sha) if logo_sha else None
+        ratio = layer.get("logo_ratio", 0.2)
+        side = int(layer["size"] * ratio)
+        logo = self._fit(logo_sha, side, side, "contain") if logo_sha else None
         code = qr_image(p["payload"], layer["size"],
                         dark=resolve_text(layer.get("dark", "#000000"), data),
                         light=resolve_text(layer.get("light", "#FFFFFF"), data),
-                        logo=logo, logo_ratio=layer.get("logo_ratio", 0.2))
+                        logo=logo, logo_ratio=ratio)
         img.paste(code, (x, y))
         return Box(x, y, layer["size"], layer["size"])

@@ -97,7 +97,7 @@ def bargain_cuts(camp: CampaignRule) -> list[int]:
 def display_price(session: Session, slug: str, sku_code: str, *,
                   campaign_key: str | None = None, at: datetime | None = None) -> DisplayPrice:
     """The price shown for a SKU, optionally as bought through a campaign."""
-    return price_in(load_promos(session, slug), sku_code, campaign_key, at)
+    return price_in(load_promos(session, slug, {sku_code}), sku_code, campaign_key, at)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
@@ -69,91 +68,123 @@ def _contexts(sku: SkuInfo, campaigns: list[CampaignRule]) -> list[_Context]:
     return out
 
 
-def _single_unit(coupon: CouponRule, p: int) -> int:
-    """The lowest unit price with this one coupon at its threshold edge (floored)."""
-    edge = max(coupon.threshold, p)
+def coupon_cut(coupon: CouponRule, p: int) -> int:
+    """The most fen one coupon can take off one unit priced `p`: at its threshold edge
+    E = max(threshold, p) the unit's share of the discount d is p × d / E, rounded up."""
+    if p <= 0:
+        return 0
+    edge = coupon.threshold if coupon.threshold > p else p
     if coupon.kind == "amount":
-        return p * (edge - min(coupon.value, edge)) // edge
+        d = coupon.value if coupon.value < edge else edge
+        return -(-p * d // edge)
     if coupon.cap is None or edge * coupon.value <= coupon.cap * 100:
-        return p * (100 - coupon.value) // 100
-    return p * (edge - coupon.cap) // edge
+        return -(-p * coupon.value // 100)
+    return -(-p * coupon.cap // edge)
 
 
-def _ratio(coupon: CouponRule, p: int) -> Fraction:
-    edge = max(coupon.threshold, p)
-    if coupon.kind == "amount":
-        return Fraction(min(coupon.value, edge), edge)
-    if coupon.cap is None or edge * coupon.value <= coupon.cap * 100:
-        return Fraction(coupon.value, 100)
-    return Fraction(coupon.cap, edge)
+class _StackCache:
+    """Maximal sets of stackable coupons usable at one moment inside a window; the
+    same sets recur for most SKUs (shop-wide coupons), so they are computed once."""
 
+    def __init__(self) -> None:
+        self._memo: dict[tuple[tuple[str, ...], datetime, datetime],
+                         list[tuple[CouponRule, ...]]] = {}
 
-def _stacks(coupons: list[CouponRule], start: datetime, end: datetime) -> list[list[CouponRule]]:
-    """Maximal sets of stackable coupons usable at one moment inside [start, end)."""
-    out: list[list[CouponRule]] = []
-    seen: set[frozenset[str]] = set()
-    for c in coupons:
-        moment = max(start, c.usable_from)
-        group = [d for d in coupons if d.usable_from <= moment < d.usable_until]
-        keys = frozenset(d.key for d in group)
-        if len(group) > 1 and keys not in seen:
-            seen.add(keys)
-            out.append(group)
-    return out
+    def groups(self, coupons: list[CouponRule], start: datetime,
+               end: datetime) -> list[tuple[CouponRule, ...]]:
+        key = (tuple(c.key for c in coupons), start, end)
+        found = self._memo.get(key)
+        if found is None:
+            found = []
+            seen: set[frozenset[str]] = set()
+            for c in coupons:
+                moment = max(start, c.usable_from)
+                group = tuple(d for d in coupons if d.usable_from <= moment < d.usable_until)
+                keys = frozenset(d.key for d in group)
+                if len(group) > 1 and keys not in seen:
+                    seen.add(keys)
+                    found.append(group)
+            self._memo[key] = found
+        return found
 
 
 def lowest_for(sku: SkuInfo, campaigns: list[CampaignRule], coupons: list[CouponRule],
-               ) -> tuple[LowestPrice, int]:
+               stacks: _StackCache | None = None) -> tuple[LowestPrice, int]:
     """The worst case for one SKU given the campaigns and coupons that cover it;
-    also returns how many (context, promotion) pairs were checked."""
-    best = (sku.price, (), "", True)  # unit, via, location, loss_leader
+    also returns how many (price context, coupon) pairs were checked."""
+    stacks = stacks or _StackCache()
+    best_unit, best_via, best_loc, best_ll = sku.price, (), "", True
     best_plain = sku.price
     pairs = 0
     for ctx in _contexts(sku, campaigns):
-        camp_keys = (ctx.camp.key,) if ctx.camp else ()
-        camp_ll = ctx.camp.loss_leader if ctx.camp else True
-        options: list[tuple[int, tuple[CouponRule, ...]]] = [(ctx.price, ())]
-        usable = []
+        p, camp = ctx.price, ctx.camp
+        camp_ll = camp.loss_leader if camp else True
+        camp_keys = (camp.key,) if camp else ()
+        # (fen off one unit, coupons used, all of them deliberate loss leaders)
+        options: list[tuple[int, tuple[CouponRule, ...], bool]] = \
+            [(0, (), camp_ll)] if camp else []
+        stackable: list[CouponRule] = []
+        cuts: dict[str, int] = {}
+        pairs += len(coupons)
         for c in coupons:
-            pairs += 1
-            if (ctx.camp is None or c.stack_campaigns) and c.usable_from < ctx.end \
+            if (camp is None or c.stack_campaigns) and c.usable_from < ctx.end \
                     and ctx.start < c.usable_until:
-                usable.append(c)
-                options.append((_single_unit(c, ctx.price), (c,)))
-        stackable = [c for c in usable if c.stack_coupons]
+                cut = coupon_cut(c, p)
+                options.append((cut, (c,), camp_ll and c.loss_leader))
+                if c.stack_coupons:
+                    stackable.append(c)
+                    cuts[c.key] = cut
         if len(stackable) > 1:
-            for group in _stacks(stackable, ctx.start, ctx.end):
-                ratio = sum((_ratio(c, ctx.price) for c in group), Fraction(0))
-                unit = int(ctx.price * max(Fraction(0), 1 - ratio))  # floor of a non-negative
-                options.append((unit, tuple(group)))
-        for unit, used in options:
-            if not used and ctx.camp is None:
-                continue
-            ll = camp_ll and all(c.loss_leader for c in used) and bool(used or ctx.camp)
-            if unit < best[0] or (unit == best[0] and not best[1]):
-                location = ctx.location or (used[0].location if used else "")
-                best = (unit, camp_keys + tuple(c.key for c in used), location, ll)
+            for group in stacks.groups(stackable, ctx.start, ctx.end):
+                options.append((sum(cuts[c.key] for c in group), group,
+                                camp_ll and all(c.loss_leader for c in group)))
+        for cut, used, ll in options:
+            unit = p - cut if cut < p else 0
+            if unit > best_unit and (ll or unit >= best_plain):
+                continue  # cannot improve either figure
+            if unit < best_unit or (unit == best_unit and not best_via):
+                best_unit, best_ll = unit, ll
+                best_via = camp_keys + tuple(c.key for c in used)
+                best_loc = ctx.location or used[0].location
             if not ll and unit < best_plain:
                 best_plain = unit
-    return LowestPrice(sku.code, sku.price, sku.cost, sku.list_price, best[0], best[1],
-                       best[2], best[3] and bool(best[1]), best_plain), pairs
+    return LowestPrice(sku.code, sku.price, sku.cost, sku.list_price, best_unit, best_via,
+                       best_loc, best_ll and bool(best_via), best_plain), pairs
 
 
 def lowest_prices_of(promos: ShopPromos) -> tuple[dict[str, LowestPrice], int]:
+    """Per SKU the worst case, and the number of (SKU, promotion) pairs checked."""
     by_sku: dict[str, list[CampaignRule]] = {}
     for camp in promos.campaigns:
         for code in camp.sku_prices:
             if code in promos.skus:
                 by_sku.setdefault(code, []).append(camp)
-    shop_wide = [c for c in promos.coupons if c.scope == "shop"]
-    scoped = [c for c in promos.coupons if c.scope != "shop"]
+    shop_wide: list[CouponRule] = []
+    by_item: dict[str, list[CouponRule]] = {}  # product code or category path → coupons
+    excluding: list[CouponRule] = []
+    for c in promos.coupons:
+        if c.scope == "shop":
+            shop_wide.append(c)
+        elif c.scope == "exclude":
+            excluding.append(c)
+        else:
+            for item in c.items:
+                by_item.setdefault(item, []).append(c)
+    order = {c.key: c.index for c in promos.coupons}
+    stacks = _StackCache()
     out: dict[str, LowestPrice] = {}
     pairs = 0
     for code, sku in promos.skus.items():
-        coupons = shop_wide + [c for c in scoped if c.covers(sku)] if scoped else shop_wide
-        pairs += len(scoped)
-        out[code], n = lowest_for(sku, by_sku.get(code, []), coupons)
-        pairs += n
+        top = sku.category.split("/", 1)[0]
+        extra = [c for c in excluding if sku.product_code not in c.items]
+        for item in {sku.product_code, sku.category, top}:
+            extra.extend(c for c in by_item.get(item, ()) if c.covers(sku))
+        coupons = shop_wide
+        if extra:
+            unique = {c.key: c for c in shop_wide + extra}
+            coupons = sorted(unique.values(), key=lambda c: order[c.key])
+        out[code], n = lowest_for(sku, by_sku.get(code, []), coupons, stacks)
+        pairs += n + len(by_sku.get(code, ()))
     return out, pairs
 
 

@@ -259,4 +259,6 @@ def _coupon_reason(promos: ShopPromos, coupon: CouponRule, cart: list[CartLine],
 def quote(session: Session, slug: str, lines: Sequence[CartLine | str], buyer: str = "member",
           at: datetime | None = None, *, codes: Sequence[str] = ()) -> Quote:
     """Price a cart for a buyer ("new" or "member") at a moment (default now)."""
-    return quote_promos(load_promos(session, slug), lines, buyer, at, codes)
+    cart = [parse_cart_line(x) if isinstance(x, str) else x for x in lines]
+    promos = load_promos(session, slug, {line.sku_code for line in cart})
+    return quote_promos(promos, cart, buyer, at, codes)

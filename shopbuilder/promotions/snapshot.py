@@ -6,15 +6,15 @@ rows), which keeps them fast, pure and easy to test.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
 
-from shopbuilder.core.models import Campaign, Coupon, Product
-from shopbuilder.core.services.products import category_path
+from shopbuilder.core.models import Campaign, Category, Coupon, Product, Sku
 from shopbuilder.core.services.shops import get_shop
 from shopbuilder.core.timeutil import to_local
 
@@ -154,42 +154,90 @@ def coupon_rule(row: Coupon, index: int, tz: str) -> CouponRule:
         loss_leader=row.loss_leader)
 
 
-def campaign_rule(row: Campaign, index: int) -> CampaignRule:
+def campaign_rule(row: Any, index: int, product_code: str | None = None) -> CampaignRule:
+    """From a Campaign row (ORM or Core, with `product_code` when Core)."""
     slots = tuple((int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:]))
                   for a, b in (row.settings or {}).get("slots", []))
     return CampaignRule(
         key=row.key, index=index, kind=row.kind, title=row.title,
-        product_code=row.product.code, sku_prices=dict(row.sku_prices),
+        product_code=product_code or row.product.code, sku_prices=dict(row.sku_prices),
         leader_prices=dict(row.leader_prices), sku_stock=dict(row.sku_stock),
-        starts_at=row.starts_at, ends_at=row.ends_at, slots=slots,
+        starts_at=_aware(row.starts_at), ends_at=_aware(row.ends_at), slots=slots,
         per_user_limit=row.per_user_limit, per_order_limit=row.per_order_limit,
         loss_leader=row.loss_leader, allow_overlap=row.allow_overlap,
         settings=dict(row.settings or {}))
 
 
-def load_promos(session: Session, slug: str) -> ShopPromos:
+def _aware(moment: datetime | None) -> datetime | None:
+    """Core selects return what UTCDateTime stored; make sure it is aware UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+_COUPON_CACHE: dict[tuple[int, str, int], tuple[tuple[Any, ...], tuple[CouponRule, ...]]] = {}
+
+
+def _coupon_rules(conn: Connection, shop_id: int, tz: str) -> tuple[CouponRule, ...]:
+    """The shop's coupons, re-read only when a cheap fingerprint (count, highest id,
+    sum of versions, latest update) changes: a quote need not parse 200 coupons."""
+    fingerprint = (*conn.execute(
+        select(func.count(), func.max(Coupon.id), func.sum(Coupon.version),
+               func.max(Coupon.updated_at)).where(Coupon.shop_id == shop_id)).one(), tz)
+    key = (id(conn.engine), str(conn.engine.url), shop_id)
+    hit = _COUPON_CACHE.get(key)
+    if hit is not None and hit[0] == fingerprint:
+        return hit[1]
+    rows = conn.execute(select(*[c for c in Coupon.__table__.c if c.name not in _SKIP])
+                        .where(Coupon.shop_id == shop_id)
+                        .order_by(Coupon.sort_order, Coupon.id))
+    rules = tuple(coupon_rule(c, i, tz) for i, c in enumerate(rows))
+    if len(_COUPON_CACHE) > 32:
+        _COUPON_CACHE.clear()
+    _COUPON_CACHE[key] = (fingerprint, rules)
+    return rules
+
+
+_SKIP = {"id", "shop_id", "created_at", "updated_at", "version"}  # parsing dates costs
+
+
+def load_promos(session: Session, slug: str,
+                sku_codes: Collection[str] | None = None) -> ShopPromos:
+    """The snapshot, read with plain Core selects (no ORM objects: a 10,000-SKU shop
+    loads in a fraction of a second). With `sku_codes`, only the products holding those
+    SKUs are loaded (a quote needs its cart, not the whole catalogue)."""
     shop = get_shop(session, slug)
-    products = session.scalars(select(Product).where(Product.shop_id == shop.id)
-                               .options(selectinload(Product.skus),
-                                        selectinload(Product.category))
-                               .order_by(Product.sort_order, Product.id))
-    skus: dict[str, SkuInfo] = {}
-    for p in products:
-        path = category_path(p.category)
-        for s in p.skus:
-            skus[s.code] = SkuInfo(s.code, p.code, p.title, path, s.price, s.list_price,
-                                   s.list_price_label, s.cost, s.stock, p.on_shelf)
-    coupons = session.scalars(select(Coupon).where(Coupon.shop_id == shop.id)
-                              .order_by(Coupon.sort_order, Coupon.id))
-    campaigns = session.scalars(select(Campaign).where(Campaign.shop_id == shop.id)
-                                .options(selectinload(Campaign.product))
-                                .order_by(Campaign.sort_order, Campaign.id))
+    conn = session.connection()  # Core: no ORM result processing
+    cats = {cid: (name, parent) for cid, name, parent in conn.execute(
+        select(Category.id, Category.name, Category.parent_id)
+        .where(Category.shop_id == shop.id))}
+
+    def path(cid: int | None) -> str:
+        if cid is None or cid not in cats:
+            return ""
+        name, parent = cats[cid]
+        return f"{cats[parent][0]}/{name}" if parent in cats else name
+
+    query = (select(Sku.code, Product.code, Product.title, Product.category_id, Sku.price,
+                    Sku.list_price, Sku.list_price_label, Sku.cost, Sku.stock, Product.on_shelf)
+             .join(Product, Sku.product_id == Product.id).where(Sku.shop_id == shop.id)
+             .order_by(Product.sort_order, Product.id, Sku.id))
+    if sku_codes is not None:
+        product_ids = list(conn.scalars(select(Sku.product_id).distinct().where(
+            Sku.shop_id == shop.id, Sku.code.in_(list(sku_codes)))))
+        query = query.where(Sku.product_id.in_(product_ids))
+    skus = {r[0]: SkuInfo(r[0], r[1], r[2], path(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+            for r in conn.execute(query)}
+    campaigns = conn.execute(
+        select(*[c for c in Campaign.__table__.c if c.name not in _SKIP],
+               Product.code.label("product_code"))
+        .join(Product, Campaign.product_id == Product.id).where(Campaign.shop_id == shop.id)
+        .order_by(Campaign.sort_order, Campaign.id))
     counters: dict[str, int] = {}
     rules = []
     for row in campaigns:
         index = counters.get(row.kind, 0)
         counters[row.kind] = index + 1
-        rules.append(campaign_rule(row, index))
+        rules.append(campaign_rule(row, index, row.product_code))
     return ShopPromos(slug, shop.time_zone, skus,
-                      tuple(coupon_rule(c, i, shop.time_zone) for i, c in enumerate(coupons)),
-                      tuple(rules))
+                      _coupon_rules(conn, shop.id, shop.time_zone), tuple(rules))

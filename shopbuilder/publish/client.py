@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,14 +90,34 @@ def make_session(*, retries: int = 5, backoff: float = 0.5, ca_bundle: str | Non
     return session
 
 
+class _Tally:
+    """Parts and bytes sent, reported to the progress callback one at a time."""
+
+    def __init__(self, progress: ProgressCallback | None, total: int, done: int) -> None:
+        self.progress, self.total, self.done = progress, total, done
+        self.parts = self.bytes = 0
+        self._lock = threading.Lock()
+
+    def add(self, length: int) -> None:
+        with self._lock:
+            if length:
+                self.parts += 1
+                self.bytes += length
+                self.done += length
+            if self.progress is not None:
+                self.progress(self.total if not length else self.done, self.total)
+
+
 class PublishClient:
     def __init__(self, base_url: str, token: str, *, ca_bundle: str | None = None,
                  timeout: tuple[float, float] = (10.0, 120.0), retries: int = 5,
-                 backoff: float = 0.5, session: requests.Session | None = None) -> None:
+                 backoff: float = 0.5, workers: int = 2,
+                 session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.workers = workers
         self.timeout = timeout
         self.session = session or make_session(retries=retries, backoff=backoff,
-                                               ca_bundle=ca_bundle)
+                                               ca_bundle=ca_bundle, pool=workers + 2)
         self._auth = {"Authorization": f"Bearer {token}"}
 
     def close(self) -> None:
@@ -193,45 +215,69 @@ class PublishClient:
                       progress: ProgressCallback | None = None,
                       cancel: CancelCallback | None = None) -> UploadResult:
         """Upload `path` as a new version of `slug` (resuming the upload for `key` if
-        the receiver holds part of it) and return that version (not yet active)."""
+        the receiver holds part of it) and return that version (not yet active).
+
+        `progress` is called from the sending threads (one at a time, bytes done
+        never decreasing); `cancel` is asked before each part."""
         path = Path(path)
         size = path.stat().st_size
         sha256 = sha256 or sha256_file(path)
         upload = self.start_upload(slug, sha256, size, key)
         upload_id, part_size = upload["upload_id"], int(upload["part_size"])
         missing = list(upload["missing"])
-        sent = skipped = bytes_sent = 0
         outcome: tuple[dict[str, Any], bool] | list[int] = missing
+        tally = _Tally(progress, size, done=sum(
+            p.part_range(n, size, part_size)[1] for n in range(upload["parts"])
+            if n not in missing))
+        skipped = 0
         if upload.get("version") is None:
             skipped = upload["parts"] - len(missing)
-            done = sum(p.part_range(n, size, part_size)[1]
-                       for n in range(upload["parts"]) if n not in missing)
-            with open(path, "rb") as fh:
-                for _attempt in range(PART_RESENDS):
-                    for n in missing:
-                        if cancel is not None and cancel():
-                            raise PublishCancelled(_("upload cancelled; publishing again "
-                                                     "resumes where it stopped"))
-                        length = self._send_part(fh, upload_id, n, size, part_size)
-                        sent += 1
-                        bytes_sent += length
-                        done += length
-                        if progress is not None:
-                            progress(done, size)
-                    outcome = self._try_complete(upload_id)
-                    if not isinstance(outcome, list):
-                        break
-                    missing = outcome
+            for _attempt in range(PART_RESENDS):
+                self._send_parts(path, upload_id, missing, size, part_size, tally, cancel)
+                outcome = self._try_complete(upload_id)
+                if not isinstance(outcome, list):
+                    break
+                missing = outcome
             if isinstance(outcome, list):
                 raise PublishError(_("the receiver keeps rejecting the bundle's "
                                      "checksum; is the file changing while it uploads?"))
         else:
             outcome = self.complete(upload_id)
-            if progress is not None:
-                progress(size, size)
+            tally.add(0)
         info, created = outcome
         return UploadResult(upload_id, int(info["version"]), sha256, size, upload["parts"],
-                            sent, skipped, bytes_sent, created)
+                            tally.parts, skipped, tally.bytes, created)
+
+    def _send_parts(self, path: Path, upload_id: str, parts: list[int], size: int,
+                    part_size: int, tally: _Tally, cancel: CancelCallback | None) -> None:
+        """Send `parts`, `self.workers` at a time, so the receiver stores one part
+        while the next is on the wire."""
+        stop = threading.Event()
+
+        def send(n: int) -> None:
+            if stop.is_set():
+                return
+            if cancel is not None and cancel():
+                stop.set()
+                raise PublishCancelled(_("upload cancelled; publishing again resumes "
+                                         "where it stopped"))
+            with open(path, "rb") as fh:
+                tally.add(self._send_part(fh, upload_id, n, size, part_size))
+
+        if self.workers <= 1:
+            for n in parts:
+                send(n)
+            return
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="publish") as pool:
+            futures = [pool.submit(send, n) for n in parts]
+            try:
+                for future in as_completed(futures):
+                    future.result()
+            except BaseException:
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                raise
 
     def _send_part(self, fh: Any, upload_id: str, n: int, size: int, part_size: int) -> int:
         offset, length = p.part_range(n, size, part_size)

@@ -65,6 +65,7 @@ def build_tiny_shop(ws: Workspace, slug: str = TINY) -> None:
         top = product_svc.ensure_category_path(s, slug, "服饰/上衣")
         photo = add_asset(s, jpeg((1600, 1200), orientation=6), "p1.jpg").sha256
         clear = add_asset(s, png_rgba((900, 900)), "p2.png").sha256
+        black = add_asset(s, jpeg((800, 800), (10, 10, 10)), "p2-black.jpg").sha256
         product_svc.create_product(s, slug, product_svc.ProductData(
             code="P1", title="T恤", subtitle="纯棉", category_id=top.id, images=[photo],
             skus=[product_svc.SkuData(code="P1-1", price=7900, stock=5, cost=3000)]))
@@ -72,7 +73,8 @@ def build_tiny_shop(ws: Workspace, slug: str = TINY) -> None:
             code="P2", title="杯子", images=[clear], sort_order=1,
             options=[product_svc.OptionData("颜色", ["白", "黑"])],
             skus=[product_svc.SkuData(code=f"P2-{c}", option_values=[c], price=4900, stock=3,
-                                      list_price=6900, list_price_label="msrp", cost=1000)
+                                      list_price=6900, list_price_label="msrp", cost=1000,
+                                      image=black if c == "黑" else None)
                   for c in ("白", "黑")]))
         banner = add_asset(s, jpeg((2000, 800), (240, 200, 40)), "banner.jpg").sha256
         for page in page_svc.default_pages():
@@ -85,7 +87,11 @@ def build_tiny_shop(ws: Workspace, slug: str = TINY) -> None:
                     {"id": "licence", "type": "licence", "settings": {"label": "营业执照"}},
                 ]
             page_svc.set_page(s, slug, page)
-        page_svc.set_tab_bar(s, slug, page_svc.DEFAULT_TABS)
+        icon = add_asset(s, png_rgba((81, 81)), "home.png").sha256
+        icon_on = add_asset(s, png_rgba((96, 96)), "home-on.png").sha256
+        tabs = [dict(t) for t in page_svc.DEFAULT_TABS]
+        tabs[0].update(icon=icon, selected_icon=icon_on)
+        page_svc.set_tab_bar(s, slug, tabs)
         start = datetime(2030, 1, 1, tzinfo=UTC)
         create_coupon(s, slug, CouponData(
             key="c1", name="满100减10", value=1000, threshold=10000, claim_starts_at=start,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shopbuilder.bundle import format as fmt
-from shopbuilder.bundle.export import ExportResult, budget_findings, SizeReport, export_bundle
+from shopbuilder.bundle.export import ExportResult, SizeReport, budget_findings, export_bundle
 from shopbuilder.bundle.images import ExportCancelled
 from shopbuilder.bundle.validate import validate_bundle
 from shopbuilder.core.findings import Severity
@@ -159,3 +159,27 @@ def test_an_asset_over_200_kb_is_reported(workspace: Workspace, export: Export) 
     over = [f for f in result.findings if f.rule == "size.asset_budget"]
     assert len(over) == 1 and over[0].location.startswith("assets/")
     assert result.size_report.largest_assets[0].size > fmt.ASSET_BUDGET
+
+
+def test_with_posters_adds_a_poster_per_product_and_promotion(tiny_workspace: Workspace,
+                                                              export: Export) -> None:
+    result = export(tiny_workspace, with_posters=True)
+    posters = sorted(f.path for f in result.files if f.path.startswith(fmt.POSTERS_DIR))
+    assert len(posters) == 3  # P1, P2 and coupon c1
+    assert any("P1" in p for p in posters) and any("c1" in p for p in posters)
+    assert result.size_report.posters == sum(f.size for f in result.files
+                                             if f.path.startswith(fmt.POSTERS_DIR))
+    assert validate_bundle(result.path) == []
+
+
+def test_self_check_refuses_output_that_breaks_the_schema(tmp_path: Path) -> None:
+    from shopbuilder.bundle.export import self_check
+    from shopbuilder.core.errors import ShopBuilderError
+
+    good = {fmt.CATEGORIES: {"categories": []}}
+    bad = {fmt.CATEGORIES: {"categories": [{"path": "x"}]}}
+    self_check(good, {fmt.CATEGORIES: "a" * 64}, tmp_path)
+    assert list((tmp_path / "validated").rglob("a" * 64))  # remembered as valid
+    with pytest.raises(ShopBuilderError, match=r"categories\.json#/categories/0"):
+        self_check(bad, {fmt.CATEGORIES: "b" * 64}, tmp_path)
+    assert not list((tmp_path / "validated").rglob("b" * 64))

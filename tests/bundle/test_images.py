@@ -32,7 +32,7 @@ def test_exif_orientation_is_applied_then_stripped() -> None:
     assert ext == "jpg" and img.format == "JPEG"
     assert img.size == (750, 1000)  # displayed portrait, at most 750 wide
     assert not img.getexif()  # no orientation, no camera make
-    r, g, b = img.getpixel((img.width - 20, 20))  # the blue marker moved top-right
+    r, _g, b = img.getpixel((img.width - 20, 20))  # the blue marker moved top-right
     assert b > 150 and r < 100
     assert img.info.get("progressive") or img.info.get("progression")
 

@@ -106,3 +106,31 @@ def test_cli_posters_contract(poster_shop: Workspace, tmp_path: Path,
     assert info.value.code == 2
     assert sorted(p.name for p in out.iterdir()) == ["coupon-c1.png", "coupon-c2.png",
                                                      "product-CUP-10.png", "product-TEE-01.png"]
+
+
+def test_cancel_reaches_the_worker_processes(poster_shop: Workspace, fonts: FontSet,
+                                             tmp_path: Path) -> None:
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # two chunks submitted, then stop
+
+    result = render_batch(poster_shop, "demo", tmp_path, workers=2, fonts=fonts,
+                          products="all", campaigns=True, cancel=cancel)
+    assert result.cancelled and not result.failed
+    assert 0 < len(result.written) < 18
+    assert sorted(p.name for p in tmp_path.iterdir()) == [i.file for i in result.written]
+
+
+def test_a_jpeg_template_writes_jpeg_files(poster_workspace: Workspace, fonts: FontSet,
+                                           tmp_path: Path) -> None:
+    from shopbuilder.posters.templates import builtin_template, save_shop_template
+
+    doc = dict(builtin_template("product_card"), id="card_jpg", format="jpeg")
+    with poster_workspace.session() as s:
+        save_shop_template(s, "demo", doc)
+    result = render_batch(poster_workspace, "demo", tmp_path, template_id="card_jpg",
+                          products=["TEE-01"], fonts=fonts)
+    assert [i.file for i in result.written] == ["card_jpg-TEE-01.jpg"]
+    assert (tmp_path / "card_jpg-TEE-01.jpg").read_bytes()[:3] == b"\xff\xd8\xff"

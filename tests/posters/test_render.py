@@ -15,7 +15,7 @@ from shopbuilder.posters.data import product_data
 from shopbuilder.posters.fonts import FontSet
 from shopbuilder.posters.qr import qr_payload
 from shopbuilder.posters.render import Rendered
-from shopbuilder.posters.templates import builtin_ids, builtin_template
+from shopbuilder.posters.templates import builtin_ids, builtin_template, validate_template
 from shopbuilder.promotions.display import display_price
 from tests.posters.conftest import AT, BUILTIN_JOBS, GOLDEN
 from tests.posters.imaging import TOLERANCE, compare_golden, mean_difference, reduced
@@ -77,7 +77,7 @@ def test_no_layer_is_drawn_over_the_qr_code_or_off_the_canvas(
     for layer_id, box in result.boxes.items():
         if box.w == 0:
             continue
-        assert 0 <= box.x and box.right <= width and 0 <= box.y and box.bottom <= height, \
+        assert box.x >= 0 and box.right <= width and box.y >= 0 and box.bottom <= height, \
             (layer_id, box)
     qr_ids = [i for i, kind in result.kinds.items() if kind == "qrcode"]
     order = list(result.boxes)
@@ -150,3 +150,43 @@ def test_same_inputs_give_the_same_bytes(poster_shop: Workspace, fonts: FontSet,
     with Image.open(io.BytesIO(a)) as img:
         assert img.format == fmt.upper() and img.size == (750, 1334)
         assert not img.info.get("exif") and "dpi" not in img.info
+
+
+def test_a_small_picture_is_drawn_but_warned_about(poster_workspace: Workspace,
+                                                   fonts: FontSet) -> None:
+    from shopbuilder.core.services import products as product_svc
+    from shopbuilder.core.services.assets import add_asset
+
+    small = io.BytesIO()
+    Image.new("RGB", (200, 200), "#3366AA").save(small, "JPEG")
+    with poster_workspace.session() as s:
+        sha = add_asset(s, small.getvalue(), "small.jpg").sha256
+        data = product_svc.product_data(product_svc.get_product(s, "demo", "SOCK-06"))
+        data.images = [sha]
+        product_svc.update_product(s, "demo", "SOCK-06", data)
+    result = PosterRenderer(poster_workspace, "demo", fonts).render("product",
+                                                                    product_code="SOCK-06")
+    assert len(result.warnings) == 1
+    assert "200×200" in result.warnings[0] and "blurry" in result.warnings[0]
+    r, g, b = result.image.getpixel((375, 420))  # JPEG: within a step of the colour
+    assert abs(r - 51) <= 3 and abs(g - 102) <= 3 and abs(b - 170) <= 3
+
+
+def test_hidden_layers_collapse_and_dependants_move_up(fonts: FontSet) -> None:
+    from shopbuilder.posters.render import Renderer
+
+    template = {"id": "t", "name": "t", "kind": "product", "width": 300, "height": 300,
+                "layers": [
+        {"id": "a", "type": "rect", "x": 0, "y": 10, "w": 300, "h": 40, "fill": "#000000"},
+        {"id": "note", "type": "badge", "x": 10, "y": {"below": "a", "gap": 10},
+         "text": "划线价", "size": 20, "when": "{{price.list_price}}"},
+        {"id": "b", "type": "text", "x": 10, "y": {"below": "note", "gap": 10}, "w": 280,
+         "text": "{{product.title}}", "size": 20},
+    ]}
+    validate_template(template)
+    renderer = Renderer(fonts, lambda sha: Image.new("RGB", (1, 1)))
+    shown = renderer.render(template, {"price.list_price": 12900, "product.title": "标题"})
+    hidden = renderer.render(template, {"price.list_price": None, "product.title": "标题"})
+    assert shown.boxes["note"].h > 0 and hidden.boxes["note"].h == 0
+    assert shown.boxes["b"].y == shown.boxes["note"].bottom + 10
+    assert hidden.boxes["b"].y == 50 + 10  # right below "a": the hidden badge's gap is gone

@@ -19,7 +19,7 @@ from shopbuilder.promotions.quote import (
 from tests.promotions.strategies import carts, hours, shops
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_a_quote_is_exact_and_never_negative(data: st.DataObject) -> None:
     promos = data.draw(shops())
@@ -37,7 +37,7 @@ def test_a_quote_is_exact_and_never_negative(data: st.DataObject) -> None:
     assert len(set(q.coupon_keys)) == len(q.coupon_keys)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_the_chosen_coupons_are_optimal_versus_brute_force(data: st.DataObject) -> None:
     promos = data.draw(shops(max_coupons=6))
@@ -58,7 +58,7 @@ def test_the_chosen_coupons_are_optimal_versus_brute_force(data: st.DataObject) 
     assert len(chosen) <= 1 or all(c.stack_coupons for c, _idx in chosen)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_worst_case_is_at_most_every_quoted_price(data: st.DataObject) -> None:
     promos = data.draw(shops())

@@ -109,3 +109,26 @@ def test_bad_carts_are_validation_errors(ws: Workspace) -> None:
         with pytest.raises(ValidationError):
             parse_cart_line("CUP")
     assert parse_cart_line("A:B:3@gb1/leader") == CartLine("A:B", 3, "gb1", True)
+
+
+def test_quotes_see_every_coupon_change(ws: Workspace) -> None:
+    """Coupon rules are cached between quotes; any edit must show in the next quote."""
+    with ws.session() as s:
+        cpsvc.create_coupon(s, SLUG, coupon(key="x", threshold=0, value=100))
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 100
+        cpsvc.update_coupon(s, SLUG, "x", coupon(key="x", threshold=0, value=200))
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 200  # same session
+    with ws.session() as s:
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 200
+        cpsvc.delete_coupon(s, SLUG, "x")
+        cpsvc.create_coupon(s, SLUG, coupon(key="x", threshold=0, value=300))
+    with ws.session() as s:
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 300
+        cpsvc.delete_coupon(s, SLUG, "x")
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 0
+    with pytest.raises(RuntimeError), ws.session() as s:  # a rolled-back edit is forgotten
+        cpsvc.create_coupon(s, SLUG, coupon(key="y", threshold=0, value=400))
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 400
+        raise RuntimeError
+    with ws.session() as s:
+        assert quote(s, SLUG, ["CUP:1"], "member", NOON).discount == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,16 @@ from shopbuilder.core.errors import ConflictError, NotFoundError, ValidationErro
 from shopbuilder.core.storage import Workspace
 from shopbuilder.promotions import campaigns as csvc
 from shopbuilder.promotions import coupons as cpsvc
-from tests.promotions.conftest import SLUG, T0, T1, bargain, coupon, flash, group_buy
+from tests.promotions.conftest import (
+    SLUG,
+    T0,
+    T1,
+    bargain,
+    coupon,
+    flash,
+    group_buy,
+    make_shop,
+)
 
 COUPON_CASES: list[tuple[dict[str, Any], str]] = [
     ({"name": ""}, "name"),
@@ -54,12 +64,23 @@ COUPON_CASES: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """One shop for the refusal tables: a refused write leaves nothing behind, which
+    each case checks, so the cases cannot affect each other."""
+    ws = Workspace.open(f"sqlite:///{tmp_path_factory.mktemp('rules') / 'ws.db'}")
+    with ws.session() as s:
+        make_shop(s)
+    yield ws
+    ws.close()
+
+
 @pytest.mark.parametrize(("change", "path"), COUPON_CASES)
-def test_coupon_rules(ws: Workspace, change: dict[str, Any], path: str) -> None:
-    with pytest.raises(ValidationError) as info, ws.session() as s:
+def test_coupon_rules(shared_ws: Workspace, change: dict[str, Any], path: str) -> None:
+    with pytest.raises(ValidationError) as info, shared_ws.session() as s:
         cpsvc.create_coupon(s, SLUG, coupon(**change))
     assert path in [i.path for i in info.value.issues], info.value.issues
-    with ws.session() as s:
+    with shared_ws.session() as s:
         assert cpsvc.list_coupons(s, SLUG) == []  # nothing half-written
 
 
@@ -149,11 +170,11 @@ CAMPAIGN_CASES: list[tuple[Any, str]] = [
 
 
 @pytest.mark.parametrize(("data", "path"), CAMPAIGN_CASES)
-def test_campaign_rules(ws: Workspace, data: Any, path: str) -> None:
-    with pytest.raises(ValidationError) as info, ws.session() as s:
+def test_campaign_rules(shared_ws: Workspace, data: Any, path: str) -> None:
+    with pytest.raises(ValidationError) as info, shared_ws.session() as s:
         csvc.add_campaign(s, SLUG, data)
     assert path in [i.path for i in info.value.issues], info.value.issues
-    with ws.session() as s:
+    with shared_ws.session() as s:
         assert csvc.campaign_rows(s, SLUG) == []
 
 

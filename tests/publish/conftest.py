@@ -4,6 +4,7 @@ headless runs (tests only: production refuses anything but a real OS keyring).""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import socket
@@ -127,10 +128,13 @@ class Receiver:
     server: BackgroundServer | None = None
     part_size: int = PART
 
+    last_app: ReceiverApp | None = None
+
     @property
     def app(self) -> ReceiverApp:
-        assert self.server is not None
-        return self.server.app
+        app = self.server.app if self.server is not None else self.last_app
+        assert app is not None
+        return app
 
     @property
     def url(self) -> str:
@@ -141,16 +145,19 @@ class Receiver:
         app = ReceiverApp(self.root, self.tokens, part_size=self.part_size,
                           max_bundle_size=20 * 1024 * 1024, fault=self.fault)
         self.server = BackgroundServer(app, port=port).start()
+        self.last_app = app
         return self
 
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
+            self.server = None
 
     def restart(self) -> None:
-        port = self.server.port if self.server else 0
+        """A new process on the same root. It listens on a fresh port: on a shared
+        machine the old one may be taken by someone else the moment it is free."""
         self.stop()
-        self.start(port)
+        self.start()
 
 
 @pytest.fixture
@@ -218,10 +225,8 @@ class FaultProxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def _inject(self, data: bytes) -> tuple[bytes, bool]:
         with self._lock:
@@ -241,10 +246,8 @@ class FaultProxy:
         self.listener.close()
         with self._lock:
             for s in self._sockets:
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
         for thread in self._threads:
             thread.join(timeout=5)
         for s in self._sockets:

@@ -57,10 +57,11 @@ def test_a_failed_upload_resumes_from_the_servers_part_list(
     with client(proxy.url, retries=0) as c, pytest.raises(PublishError) as err:
         c.upload_bundle("acme", bundle, key="key-00000001")
     assert "cannot reach" in err.value.message
-    assert receiver.app.stats["parts_stored"] == 2
+    before = receiver.app.stats["parts_stored"]  # 2, or 3 if part 3 was already under way
+    assert 2 <= before < -(-bundle.stat().st_size // PART)
     with client(receiver.url) as c:  # a later run: the same key resumes
         result = c.upload_bundle("acme", bundle, key="key-00000001")
-    assert (result.parts_skipped, result.parts_sent) == (2, result.parts - 2)
+    assert (result.parts_skipped, result.parts_sent) == (before, result.parts - before)
     assert receiver.app.stats["parts_stored"] == result.parts
 
 
@@ -76,11 +77,11 @@ def test_server_restart_mid_upload_then_resume(receiver: Receiver, tmp_path: Pat
     with client(receiver.url, retries=1) as c, pytest.raises(PublishError):
         c.upload_bundle("acme", bundle, key="key-00000001", progress=progress)
     before = receiver.app.stats["parts_stored"]
-    receiver.start(receiver.server.port if receiver.server else 0)
+    receiver.start()
     with client(receiver.url) as c:
         result = c.upload_bundle("acme", bundle, key="key-00000001")
-    assert before == 2 and result.parts_skipped == 2
-    assert receiver.app.stats["parts_stored"] == result.parts - 2  # the new process's count
+    assert before >= 2 and result.parts_skipped == before
+    assert receiver.app.stats["parts_stored"] == result.parts - before  # the new process
     assert result.version == 1
 
 
@@ -149,9 +150,11 @@ def test_cancel_between_parts_then_resume(receiver: Receiver, tmp_path: Path) ->
             c.upload_bundle("acme", bundle, key="key-00000001",
                             progress=lambda d, t: progress.append(d),
                             cancel=lambda: len(progress) >= 3)
-        assert receiver.app.stats["parts_stored"] == 3
+        before = receiver.app.stats["parts_stored"]  # parts under way were finished
+        assert 3 <= before < -(-bundle.stat().st_size // PART)
         result = c.upload_bundle("acme", bundle, key="key-00000001")
-    assert result.parts_skipped == 3 and result.version == 1
+    assert result.parts_skipped == before and result.version == 1
+    assert receiver.app.stats["parts_stored"] == result.parts
 
 
 def test_same_key_after_completion_returns_the_same_version(receiver: Receiver,

@@ -107,8 +107,9 @@ def no_stock(ctx: LintContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("price.list_above_7day_low", Severity.ERROR, N_("price law"),
-      N_("A plain-labelled list price (划线价) is above the lowest price of the prior 7 days "
-         "(明码标价和禁止价格欺诈规定); label it 厂商建议零售价 or lower it."),
+      N_("A plain-labelled list price (划线价) is above the lowest price of the 7 days before "
+         "the current price took effect (明码标价和禁止价格欺诈规定); label it 厂商建议零售价 "
+         "or lower it."),
       needs_session=True)
 def list_above_low(ctx: LintContext, r: Rule) -> Iterator[Finding]:
     from shopbuilder.core.models import PriceHistory
@@ -116,8 +117,6 @@ def list_above_low(ctx: LintContext, r: Rule) -> Iterator[Finding]:
     state, session = ctx.state, ctx.session
     if state is None or session is None:
         return
-    now = utcnow()
-    since = now - PRICE_WINDOW
     history: dict[int, list[tuple[Any, int]]] = {}
     rows = session.execute(select(PriceHistory.sku_id, PriceHistory.recorded_at,
                                   PriceHistory.price)
@@ -130,25 +129,30 @@ def list_above_low(ctx: LintContext, r: Rule) -> Iterator[Finding]:
         for j, sku in enumerate(product.skus):
             if sku.list_price is None or sku.list_price_label != "plain":
                 continue
-            low = lowest_price(history.get(sku.id, []), since, now, sku.price)
+            low = reference_price(history.get(sku.id, []), sku.price)
             if sku.list_price > low:
                 yield r.finding(f"products[{i}].skus[{j}].list_price", _(
-                    "{code}: list price ¥{lp} is above the lowest price of the last 7 days "
-                    "(¥{low})").format(code=sku.code, lp=format_money(sku.list_price),
-                                       low=format_money(low)))
+                    "{code}: list price ¥{lp} is above ¥{low}, the lowest price of the 7 "
+                    "days before the current price").format(
+                    code=sku.code, lp=format_money(sku.list_price), low=format_money(low)))
 
 
-def lowest_price(history: list[tuple[Any, int]], since: Any, now: Any, current: int) -> int:
-    """The lowest price in effect at any moment of [since, now]: the price in effect at
-    `since` (the last change before it), every change inside, and the current price."""
-    low = current
-    before = [p for at, p in history if at <= since]
-    if before:
-        low = min(low, before[-1])
-    for at, price in history:
-        if since < at <= now:
-            low = min(low, price)
-    return low
+def reference_price(history: list[tuple[Any, int]], current: int) -> int:
+    """The lowest price in effect during the 7 days before the current price took
+    effect (未标明的被比较价格 = 本次降价前七日内的最低成交价). With no earlier price
+    the current one is the reference: a 划线价 above it was never a real price."""
+    start = len(history)
+    while start > 0 and history[start - 1][1] == current:
+        start -= 1
+    prior = history[:start]
+    if not prior:
+        return current
+    cut_at = history[start][0] if start < len(history) else utcnow()
+    since = cut_at - PRICE_WINDOW
+    before = [p for at, p in prior if at <= since]
+    inside = [p for at, p in prior if at > since]
+    candidates = inside + before[-1:]
+    return min(candidates) if candidates else current
 
 
 @rule("price.msrp_label", Severity.ERROR, N_("price law"),

@@ -43,11 +43,14 @@ from shopbuilder.gui.catalog import queries
 from shopbuilder.gui.catalog.options_editor import OptionsEditor
 from shopbuilder.gui.catalog.sku_model import FIELDS, SkuGridModel
 from shopbuilder.gui.sections import SectionContext
-from shopbuilder.i18n import _
+from shopbuilder.i18n import N_, _, ngettext
 
 SKU_PATH = re.compile(r"^skus\[(\d+)\]\.(\w+)")
 OPTION_PATH = re.compile(r"^options\[(\d+)\]")
 THUMB = 72
+FIELD_NAMES = {"code": N_("Product code"), "title": N_("Title"), "subtitle": N_("Subtitle"),
+               "category_id": N_("Category"), "tags": N_("Tags"), "images": N_("Images"),
+               "skus": N_("SKUs"), "options": N_("Options")}
 
 
 def issue_label() -> QLabel:
@@ -87,7 +90,7 @@ class ProductEditor(QDialog):
         self.images.setIconSize(QSize(THUMB, THUMB))
         self.images.setFlow(QListView.Flow.LeftToRight)
         self.images.setWrapping(False)
-        self.images.setFixedHeight(THUMB + 26)
+        self.images.setFixedHeight(THUMB + 14)
         self.images.setMovement(QListView.Movement.Snap)
         self.images.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         add_image = QPushButton(_("Add images…"))
@@ -123,7 +126,13 @@ class ProductEditor(QDialog):
         options_layout = QVBoxLayout(options_box)
         options_layout.addWidget(self.options)
         options_layout.addWidget(self._label("options"))
+        hint = QLabel(_("Type the values separated by commas. The grid below has one SKU "
+                        "per combination; adding, removing or renaming a value keeps the "
+                        "prices and stock already typed for the other combinations."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666666;")
         options_layout.addStretch(1)
+        options_layout.addWidget(hint)
 
         self.model = SkuGridModel(self)
         self.grid = QTableView()
@@ -318,10 +327,28 @@ class ProductEditor(QDialog):
                 self._show_issue(key, "\n".join(messages[:4]) + (
                     "\n…" if len(messages) > 4 else ""))
         self.model.set_issues(cells)
-        self.summary.setText(_("Not saved: {n} problems. {first}").format(
-            n=len(issues), first=str(issues[0])))
+        self.summary.setText(ngettext("Not saved: {n} problem. {first}",
+                                      "Not saved: {n} problems. {first}", len(issues)).format(
+            n=len(issues), first=self.describe(issues[0])))
         self.summary.show()
         self.focus_path(issues[0].path)
+
+    def describe(self, issue: Issue) -> str:
+        """An issue in the words of the screen: ``Row 3, List price: …`` rather than
+        ``skus[2].list_price: …``."""
+        sku = SKU_PATH.match(issue.path)
+        if sku:
+            field = dict(FIELDS).get(sku[2])
+            where = _("Row {n}").format(n=int(sku[1]) + 1)
+            if field:
+                where += ", " + _(field)
+            return f"{where}: {issue.message}"
+        option = OPTION_PATH.match(issue.path)
+        if option:
+            return _("Option {n}: {message}").format(n=int(option[1]) + 1,
+                                                     message=issue.message)
+        name = FIELD_NAMES.get(issue.path.split("[")[0].split(".")[0])
+        return f"{_(name)}: {issue.message}" if name else str(issue)
 
     def _show_issue(self, path: str, message: str) -> None:
         label = self.labels.get(path)
@@ -336,9 +363,9 @@ class ProductEditor(QDialog):
             names = [n for n, _t in FIELDS]
             if sku[2] in names:
                 index = self.model.index(int(sku[1]), self.model.field_column(sku[2]))
-                self.grid.setCurrentIndex(index)
-                self.grid.selectionModel().select(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                # current, not selected: the selection colour would hide the red cell
+                self.grid.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.Clear)
                 self.grid.scrollTo(index)
                 self.grid.setFocus()
             return

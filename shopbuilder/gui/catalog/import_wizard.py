@@ -34,7 +34,7 @@ from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.gui.catalog.import_models import FieldDelegate, IssueModel, MappingModel
 from shopbuilder.gui.sections import SectionContext
 from shopbuilder.gui.workers import Job, Task, run_task
-from shopbuilder.i18n import _
+from shopbuilder.i18n import _, ngettext
 
 FILE_FILTER = "*.xlsx *.csv *.txt"
 
@@ -274,8 +274,9 @@ class ImportWizard(QWizard):
         self.issues.load(report.errors, report.warnings)
         text = report.summary()
         if report.errors:
-            text += "\n" + _("{n} rows have errors (in red below).").format(
-                n=len({e.row for e in report.errors}))
+            n = len({e.row for e in report.errors})
+            text += "\n" + ngettext("{n} row has errors (in red below).",
+                                    "{n} rows have errors (in red below).", n).format(n=n)
         self.check_page.summary.setText(text)
         self.check_page.view.resizeColumnToContents(1)
 

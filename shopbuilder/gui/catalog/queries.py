@@ -66,15 +66,24 @@ def _sku_totals(sid: int) -> Any:
             .where(Sku.shop_id == sid).group_by(Sku.product_id).subquery())
 
 
-def _filtered(query: Select[Any], sid: int, flt: ProductFilter) -> Select[Any]:
+def _contains(column: Any, pattern: str, sqlite: bool) -> Any:
+    # SQLite's LIKE ignores ASCII case already; lower() on both sides would cost a third
+    # of a 100,000-row scan. Other databases get ILIKE.
+    if sqlite:
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _filtered(query: Select[Any], sid: int, flt: ProductFilter,
+              sqlite: bool = True) -> Select[Any]:
     query = query.where(Product.shop_id == sid)
     text = flt.text.strip()
     if text:
         pattern = _like(text)
         sku_match = select(Sku.product_id).where(
-            Sku.shop_id == sid, Sku.code.ilike(pattern, escape="\\"))
-        query = query.where(or_(Product.code.ilike(pattern, escape="\\"),
-                                Product.title.ilike(pattern, escape="\\"),
+            Sku.shop_id == sid, _contains(Sku.code, pattern, sqlite))
+        query = query.where(or_(_contains(Product.code, pattern, sqlite),
+                                _contains(Product.title, pattern, sqlite),
                                 Product.id.in_(sku_match)))
     if flt.category_id is not None:
         children = select(Category.id).where(Category.parent_id == flt.category_id)
@@ -86,9 +95,10 @@ def _filtered(query: Select[Any], sid: int, flt: ProductFilter) -> Select[Any]:
 
 
 def product_ids(session: Session, sid: int, flt: ProductFilter, sort_key: str | None = None,
-                descending: bool = False) -> array[int]:
+                descending: bool = False, limit: int | None = None) -> array[int]:
     """The ids of the matching products in display order (default: the shop's order)."""
-    query = _filtered(select(Product.id), sid, flt)
+    sqlite = _is_sqlite(session)
+    query = _filtered(select(Product.id), sid, flt, sqlite)
     order: list[Any] = []
     if sort_key in ("price", "stock", "skus"):
         totals = _sku_totals(sid)
@@ -107,11 +117,34 @@ def product_ids(session: Session, sid: int, flt: ProductFilter, sort_key: str | 
     if descending:
         order = [o.desc() for o in order]
     query = query.order_by(*order, Product.sort_order, Product.id)
-    return array("q", session.scalars(query))
+    if limit is not None:
+        query = query.limit(limit)
+    return _id_array(session, query)
+
+
+def _is_sqlite(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+def _id_array(session: Session, query: Select[Any]) -> array[int]:
+    """Run a one-column id query straight on the DB-API cursor: for 100,000 ids the
+    ORM's row objects cost more than the query itself."""
+    compiled = query.compile(dialect=session.get_bind().dialect)
+    params: Any = compiled.params
+    if compiled.positiontup is not None:
+        params = [params[name] for name in compiled.positiontup]
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return array("q", (row[0] for row in cursor.fetchall()))
+    finally:
+        cursor.close()
 
 
 def count_matching(session: Session, sid: int, flt: ProductFilter) -> int:
-    return session.scalar(_filtered(select(func.count(Product.id)), sid, flt)) or 0
+    query = _filtered(select(func.count(Product.id)), sid, flt, _is_sqlite(session))
+    return session.scalar(query) or 0
 
 
 def product_rows(session: Session, ids: list[int]) -> dict[int, ProductRow]:
@@ -154,3 +187,25 @@ def category_choices(session: Session, sid: int) -> list[CategoryChoice]:
             for c, n, p in rows if c not in known]
     return out
 
+
+
+def head_ids(session: Session, sid: int, flt: ProductFilter, sort_key: str | None,
+             descending: bool, limit: int) -> tuple[int, array[int]]:
+    """How many products match, and the first `limit` ids: enough for the first screen,
+    much sooner than sorting every id of a 100,000-product shop."""
+    count = count_matching(session, sid, flt)
+    return count, product_ids(session, sid, flt, sort_key, descending, limit)
+
+
+def search_texts(session: Session, sid: int) -> dict[int, str]:
+    """Product id → its code, title and SKU codes, case-folded: what the table's search
+    looks in, so a search can run in memory instead of scanning two tables."""
+    texts = {pid: f"{code}\n{title}".casefold() for pid, code, title in session.execute(
+        select(Product.id, Product.code, Product.title).where(Product.shop_id == sid))}
+    parts: dict[int, list[str]] = {}
+    for pid, code in session.execute(select(Sku.product_id, Sku.code).where(Sku.shop_id == sid)):
+        parts.setdefault(pid, []).append(code.casefold())
+    for pid, codes in parts.items():
+        if pid in texts:
+            texts[pid] += "\n" + "\n".join(codes)
+    return texts

@@ -11,6 +11,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +29,7 @@ from shopbuilder.gui.catalog import edits, queries
 from shopbuilder.gui.catalog.bulk_dialog import BulkEditDialog
 from shopbuilder.gui.catalog.table_model import COL, ROLE_ID, ProductTableModel, error_message
 from shopbuilder.gui.sections import SectionContext
-from shopbuilder.i18n import _
+from shopbuilder.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 150
 
@@ -84,7 +86,7 @@ class CatalogSection(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().horizontalAdvance("M")
-        for key, width in (("code", 10), ("category", 9), ("status", 6), ("price", 12),
+        for key, width in (("code", 10), ("category", 9), ("status", 7), ("price", 12),
                            ("stock", 6), ("skus", 5)):
             self.view.setColumnWidth(COL[key], width * em)
 
@@ -114,7 +116,8 @@ class CatalogSection(QWidget):
         self.model.sig_reloaded.connect(self._show_count)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         ctx.bus.sig_data_changed.connect(self._on_data_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        if ctx.window is None:  # standalone; in the main window its Find action calls us
+            QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.fill_categories()
         self._show_count(self.model.rowCount())
         self._update_buttons()
@@ -127,7 +130,7 @@ class CatalogSection(QWidget):
 
     def refresh(self) -> None:
         self.fill_categories()
-        self.model.reload()
+        self.model.reload(data_changed=True)
 
     def new_item(self) -> None:
         self.open_editor(None)
@@ -135,10 +138,14 @@ class CatalogSection(QWidget):
     def delete_selected(self) -> None:
         from shopbuilder.gui.dialogs import confirm
 
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit | QAbstractSpinBox) and self.isAncestorOf(focus):
+            return  # Delete while typing edits the text, never the products
         ids = self.selected_ids()
-        if not ids or not confirm(self, _("Delete products"), _(
-                "Delete {n} products and all their SKUs? (Undo brings them back.)").format(
-                    n=len(ids))):
+        if not ids or not confirm(self, _("Delete products"), ngettext(
+                "Delete {n} product and all its SKUs? (Undo brings it back.)",
+                "Delete {n} products and all their SKUs? (Undo brings them back.)",
+                len(ids)).format(n=len(ids))):
             return
         self._push(edits.delete_command(self.ctx.slug, edits.load_data(self.ctx.workspace, ids)))
 
@@ -174,7 +181,8 @@ class CatalogSection(QWidget):
             on_shelf=self.status_filter.currentData()))
 
     def _show_count(self, n: int) -> None:
-        self.count_label.setText(_("{n} products").format(n=f"{n:,}"))
+        self.count_label.setText(ngettext("{n} product", "{n} products", n).format(
+            n=f"{n:,}"))
 
     # ------------------------------------------------------------ edits
 
@@ -232,7 +240,7 @@ class CatalogSection(QWidget):
 
     def _on_data_changed(self, slug: str, _label: str) -> None:
         if slug == self.ctx.slug:
-            self.model.reload()
+            self.model.reload(data_changed=True)
 
     # ------------------------------------------------------------ editor and import
 

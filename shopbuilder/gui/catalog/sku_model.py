@@ -30,7 +30,8 @@ FIELDS = (
 )
 MONEY = {"price", "list_price", "cost"}
 OPTIONAL = {"list_price", "cost"}
-ERROR_BG = QColor("#fde7e9")
+ERROR_BG = QColor("#f9d0d3")
+ERROR_FG = QColor("#b3261e")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -148,6 +149,8 @@ class SkuGridModel(QAbstractTableModel):
                 return _("Left empty, a code is made from the product code on save")
         if role == Qt.ItemDataRole.BackgroundRole and error:
             return QBrush(ERROR_BG)
+        if role == Qt.ItemDataRole.ForegroundRole and error:
+            return QBrush(ERROR_FG)
         if role == Qt.ItemDataRole.TextAlignmentRole and name != "code":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

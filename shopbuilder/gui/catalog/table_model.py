@@ -10,12 +10,21 @@ the bus says the shop's data changed.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from shopbuilder.core.commands import Command
@@ -25,7 +34,10 @@ from shopbuilder.core.storage import Workspace
 from shopbuilder.gui.catalog import edits, queries
 from shopbuilder.i18n import N_, _
 
+log = logging.getLogger(__name__)
 BLOCK = 200
+REST_DELAY_MS = 250  # the ids past the first screen are fetched this long after a reset
+INDEX_DELAY_MS = 300  # the search index is rebuilt this long after the last change
 MAX_ISSUES = 3  # issues shown in the one-line error banner
 MAX_BLOCKS = 40
 COLUMNS = (
@@ -42,6 +54,50 @@ Index = QModelIndex | QPersistentModelIndex
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 
 
+class IdList:
+    """The ordered ids of the matching products. Only the first screen's ids are
+    fetched at first (with the count); the full list when a row past them is needed."""
+
+    def __init__(self, count: int, head: array[int],
+                 loader: Callable[[], array[int]] | None) -> None:
+        self.count, self.head, self._loader = count, head, loader
+        self.full: array[int] | None = head if loader is None else None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def load(self) -> array[int]:
+        if self.full is None:
+            assert self._loader is not None
+            self.fill(self._loader())
+        assert self.full is not None
+        return self.full
+
+    def fill(self, full: array[int]) -> None:
+        """Take the full list (loaded here or by a background task)."""
+        if self.full is not None:
+            return
+        self._loader = None
+        # rows come and go only through reload(): a list that changed underneath (another
+        # process) keeps the row count the view knows until then
+        if len(full) < self.count:
+            full.extend([0] * (self.count - len(full)))
+        self.full = full[:self.count]
+
+    def loader(self) -> Callable[[], array[int]] | None:
+        return self._loader
+
+    def get(self, row: int) -> int:
+        if self.full is None and row < len(self.head):
+            return self.head[row]
+        return self.load()[row]
+
+    def slice(self, start: int, stop: int) -> array[int]:
+        if self.full is None and stop <= len(self.head):
+            return self.head[start:stop]
+        return self.load()[start:stop]
+
+
 def price_text(row: queries.ProductRow) -> str:
     if row.min_price == row.max_price:
         return format_money(row.min_price, "¥")
@@ -53,7 +109,8 @@ class ProductTableModel(QAbstractTableModel):
     sig_reloaded = Signal(int)  # number of matching products
 
     def __init__(self, workspace: Workspace, slug: str,
-                 push: Callable[[Command], None] | None = None, parent: Any = None) -> None:
+                 push: Callable[[Command], None] | None = None, parent: Any = None,
+                 background: bool = True) -> None:
         super().__init__(parent)
         self.workspace, self.slug = workspace, slug
         self._push = push
@@ -62,28 +119,117 @@ class ProductTableModel(QAbstractTableModel):
         self.filter = queries.ProductFilter()
         self.sort_key: str | None = None
         self.descending = False
-        self._ids: array[int] = array("q")
+        self._ids = IdList(0, array("q"), None)
         self._blocks: OrderedDict[int, dict[int, queries.ProductRow]] = OrderedDict()
+        self._base: tuple[tuple[Any, ...], IdList] | None = None  # text-less list, cached
+        self._texts: dict[int, str] | None = None  # search index (`queries.search_texts`)
+        self._texts_gen = -1
+        self._data_gen = 0
+        self._background = background
+        self._index_task: Any = None
+        self._index_timer = QTimer(self, singleShot=True, interval=INDEX_DELAY_MS)
+        self._index_timer.timeout.connect(self._build_index)
         self.reload()
+        if background:
+            self._index_timer.start()
 
     # ------------------------------------------------------------ loading
 
-    def reload(self) -> None:
-        """Re-run the query; keeps the view's rows when the ids did not change."""
-        with self.workspace.session() as s:
-            ids = queries.product_ids(s, self.shop_id, self.filter, self.sort_key,
-                                      self.descending)
-        if ids == self._ids:
+    def reload(self, data_changed: bool = False) -> None:
+        """Re-run the query. After an edit (`data_changed`) the view keeps its rows,
+        scroll position and selection when the ids did not change."""
+        if data_changed:
+            self._data_gen += 1
+            self._base = None
+            if self._background:
+                self._index_timer.start()
+        new = self._query()
+        old = self._ids
+        if data_changed and old.full is not None and new.load() == old.full:
             self._blocks.clear()
-            if ids:
+            if len(old):
                 self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(ids) - 1, len(COLUMNS) - 1))
+                                      self.index(len(old) - 1, len(COLUMNS) - 1))
         else:
             self.beginResetModel()
-            self._ids = ids
+            self._ids = new
             self._blocks.clear()
             self.endResetModel()
-        self.sig_reloaded.emit(len(ids))
+            if new.full is None and self._background:
+                # after the first screen is painted: a worker thread competes for the GIL
+                QTimer.singleShot(REST_DELAY_MS, lambda ids=new: self._load_rest(ids))
+        self.sig_reloaded.emit(len(self._ids))
+
+    def _query(self) -> IdList:
+        flt, sort_key, descending = self.filter, self.sort_key, self.descending
+        text = flt.text.strip()
+        if not text:
+            key = (flt, sort_key, descending)
+            if self._base is None or self._base[0] != key:
+                self._base = (key, self._sql_list(flt))
+            return self._base[1]
+        if self.index_ready():
+            base_filter = dataclasses.replace(flt, text="")
+            key = (base_filter, sort_key, descending)
+            if self._base is None or self._base[0] != key:
+                self._base = (key, self._sql_list(base_filter))
+            needle, texts = text.casefold(), self._texts or {}
+            ids = array("q", (i for i in self._base[1].load() if needle in texts.get(i, "")))
+            return IdList(len(ids), ids, None)
+        return self._sql_list(flt)
+
+    def _sql_list(self, flt: queries.ProductFilter) -> IdList:
+        sort_key, descending = self.sort_key, self.descending
+        with self.workspace.session() as s:
+            count, head = queries.head_ids(s, self.shop_id, flt, sort_key, descending, BLOCK)
+        if count <= len(head):
+            return IdList(count, head, None)
+
+        def load() -> array[int]:
+            with self.workspace.session() as s:
+                return queries.product_ids(s, self.shop_id, flt, sort_key, descending)
+
+        return IdList(count, head, load)
+
+    def _load_rest(self, ids: IdList) -> None:
+        """The ids past the first screen, fetched in the background (a row needed before
+        they arrive loads them at once instead)."""
+        from shopbuilder.gui.workers import run_task
+
+        loader = ids.loader()
+        if loader is None or ids is not self._ids:
+            return
+        run_task(lambda _job: loader(), on_result=ids.fill)
+
+    def index_ready(self) -> bool:
+        return self._texts is not None and self._texts_gen == self._data_gen
+
+    def _build_index(self) -> None:
+        from shopbuilder.gui.workers import run_task
+
+        if self._index_task is not None:
+            self._index_timer.start()  # one at a time; try again shortly
+            return
+        ws, sid, gen = self.workspace, self.shop_id, self._data_gen
+
+        def work(_job: Any) -> tuple[int, dict[int, str]]:
+            with ws.session() as s:
+                return gen, queries.search_texts(s, sid)
+
+        self._index_task = run_task(work, on_result=self._index_built,
+                                    on_error=self._index_failed,
+                                    on_finished=self._index_finished)
+
+    def _index_built(self, result: tuple[int, dict[int, str]]) -> None:
+        gen, texts = result
+        if gen == self._data_gen:
+            self._texts, self._texts_gen = texts, gen
+
+    def _index_failed(self, error: BaseException) -> None:
+        log.warning("search index not built: %s", error)  # the SQL search still works
+
+    def _index_finished(self) -> None:
+        self._index_task = None
 
     def set_filter(self, flt: queries.ProductFilter) -> None:
         if flt != self.filter:
@@ -96,8 +242,8 @@ class ProductTableModel(QAbstractTableModel):
         if (key, descending) != (self.sort_key, self.descending):
             self.layoutAboutToBeChanged.emit()
             self.sort_key, self.descending = key, descending
-            with self.workspace.session() as s:
-                self._ids = queries.product_ids(s, self.shop_id, self.filter, key, descending)
+            self._ids = self._query()
+            self._ids.load()  # same rows, new order: the whole list now
             self._blocks.clear()
             self.layoutChanged.emit()
 
@@ -107,7 +253,7 @@ class ProductTableModel(QAbstractTableModel):
         block = row // BLOCK
         rows = self._blocks.get(block)
         if rows is None:
-            ids = list(self._ids[block * BLOCK:(block + 1) * BLOCK])
+            ids = list(self._ids.slice(block * BLOCK, (block + 1) * BLOCK))
             with self.workspace.session() as s:
                 rows = queries.product_rows(s, ids)
             self._blocks[block] = rows
@@ -115,17 +261,17 @@ class ProductTableModel(QAbstractTableModel):
                 self._blocks.popitem(last=False)
         else:
             self._blocks.move_to_end(block)
-        return rows.get(self._ids[row])
+        return rows.get(self._ids.get(row))
 
     def product_id(self, row: int) -> int:
-        return self._ids[row]
+        return self._ids.get(row)
 
     def ids(self) -> array[int]:
-        return self._ids
+        return self._ids.load()
 
     def row_of(self, product_id: int) -> int:
         try:
-            return self._ids.index(product_id)
+            return self._ids.load().index(product_id)
         except ValueError:
             return -1
 

@@ -1,56 +1,15 @@
-"""Fixtures for the Catalog section: a section context over the demo shop."""
+"""Fixtures for the Catalog section (the demo workspace, no-modal switch and
+`section_ctx` come from tests/gui/conftest.py)."""
 
 from __future__ import annotations
-
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from shopbuilder.core.storage import Workspace
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo shop built once (drawing its pictures takes a second); each test
-    gets a copy of the files."""
-    from shopbuilder.demo import build_demo_shop
-
-    root = tmp_path_factory.mktemp("catalog-demo")
-    ws = Workspace.open(f"sqlite:///{root / 'ws.db'}")
-    with ws.session() as s:
-        build_demo_shop(s)
-    ws.close()
-    return root
-
 
 @pytest.fixture
-def demo_workspace(demo_template: Path, tmp_path: Path) -> Iterator[Workspace]:
-    for item in demo_template.iterdir():
-        if item.is_dir():
-            shutil.copytree(item, tmp_path / item.name)
-        else:
-            shutil.copy(item, tmp_path / item.name)
-    ws = Workspace.open(f"sqlite:///{tmp_path / 'ws.db'}")
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def ctx(demo_workspace: Workspace, qtbot: QtBot) -> Iterator[object]:
-    from PySide6.QtGui import QUndoStack
-
-    from shopbuilder.gui import dialogs
-    from shopbuilder.gui.sections import Bus, SectionContext
-
-    dialogs.set_no_modal(True)
-    stack = QUndoStack()
-    bus = Bus()
-    yield SectionContext(demo_workspace, "demo", stack, bus)
-    dialogs.close_all()
-    dialogs.set_no_modal(None)
+def ctx(section_ctx: object) -> object:
+    return section_ctx
 
 
 @pytest.fixture
@@ -62,3 +21,28 @@ def section(ctx: object, qtbot: QtBot) -> object:
     widget.resize(1000, 600)
     widget.show()
     return widget
+
+
+def add_bulk_products(ws: object, n: int, slug: str = "demo") -> None:
+    """`n` one-SKU products through Core inserts (fast; the services are tested elsewhere)."""
+    from sqlalchemy import insert
+
+    from shopbuilder.core.models import Product, Sku
+    from shopbuilder.core.services.shops import get_shop
+    from shopbuilder.core.timeutil import utcnow
+
+    now = utcnow()
+    with ws.session() as s:  # type: ignore[attr-defined]
+        shop = get_shop(s, slug)
+        common = {"shop_id": shop.id, "created_at": now, "updated_at": now, "version": 1}
+        products = [dict(common, code=f"BULK-{i:04d}", title=f"批量商品 {i} Case",
+                         subtitle="", detail_html="", tags=[], images=[], options=[],
+                         on_shelf=i % 3 != 0, sort_order=100 + i % 7) for i in range(n)]
+        s.execute(insert(Product), products)
+        ids = dict(s.execute(
+            Product.__table__.select().with_only_columns(Product.code, Product.id)
+            .where(Product.code.like("BULK-%"))).all())
+        s.execute(insert(Sku), [dict(common, product_id=ids[p["code"]],
+                                     code=f"{p['code']}-SKU", option_values=[],
+                                     price=100 + i, stock=i, list_price_label="plain")
+                                for i, p in enumerate(products)])

@@ -48,14 +48,15 @@ def test_import_with_row_errors(section, sheet: Path, qtbot: QtBot, qtmodelteste
     assert m.changes() == {"备注": "subtitle"}
     wizard.next()
     check = wizard.check_page
-    qtbot.waitUntil(lambda: wizard.dry_report is not None, timeout=5000)
+    qtbot.waitUntil(lambda: wizard.dry_report is not None and wizard.dry_task is None,
+                    timeout=5000)
     qtmodeltester.check(wizard.issues)
     issues = wizard.issues
     cells = [[issues.data(issues.index(r, c)) for c in range(4)]
              for r in range(issues.rowCount())]
-    assert ["3", "售价", "abc"] == cells[0][:3] and "not a price" in cells[0][3]
+    assert cells[0][:3] == ["3", "售价", "abc"] and "not a price" in cells[0][3]
     assert issues.data(issues.index(0, 0), Qt.ItemDataRole.ForegroundRole) is not None
-    assert "1 rows have errors" in check.summary.text()
+    assert "1 row has errors" in check.summary.text()
     assert not check.isComplete()  # errors: import the valid ones only if asked
     with ws.session() as s:
         assert psvc.count_products(s, "demo") == 13  # a dry run writes nothing

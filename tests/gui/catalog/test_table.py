@@ -161,8 +161,64 @@ def test_delete_selected_and_undo(section) -> None:  # type: ignore[no-untyped-d
     from shopbuilder.gui import dialogs
 
     section.select_rows([row_of_code(section, "PAN-11")])
+    section.view.setFocus()
     dialogs.queue_answer(True)
     section.delete_selected()
     assert section.model.rowCount() == 12
+    assert "Delete 1 product and all its SKUs" in dialogs.shown[-1][1]
     section.ctx.undo_stack.undo()
     assert section.model.rowCount() == 13
+
+
+def test_section_in_the_main_window(main_window, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui.catalog.section import CatalogSection
+
+    main_window.open_section("catalog")
+    section = main_window.section_widget("catalog")
+    assert isinstance(section, CatalogSection) and section.model.rowCount() == 13
+    main_window.activateWindow()
+    section.view.setFocus()
+    main_window.find()  # Ctrl+F with the table focused
+    qtbot.waitUntil(section.search.hasFocus, timeout=2000)
+    # an edit made here is on the window's undo stack (Edit ▸ Undo reverts it)
+    from shopbuilder.gui.catalog.table_model import COL
+
+    m = section.model
+    assert m.setData(m.index(row_of_code(section, "PAN-11"), COL["price"]), "120")
+    assert prices(section.ctx.workspace, "PAN-11") == [12000]
+    main_window.undo_stack().undo()
+    assert prices(section.ctx.workspace, "PAN-11") == [13900]
+    assert m.data(m.index(row_of_code(section, "PAN-11"), COL["price"])) == "¥139.00"
+
+
+def test_big_shop_loads_lazily_and_both_searches_agree(ctx, qtbot: QtBot,  # type: ignore[no-untyped-def]
+                                                      qtmodeltester) -> None:
+    from shopbuilder.gui.catalog import queries
+    from shopbuilder.gui.catalog.table_model import BLOCK, ProductTableModel
+    from tests.gui.catalog.conftest import add_bulk_products
+
+    add_bulk_products(ctx.workspace, 3 * BLOCK)
+    m = ProductTableModel(ctx.workspace, "demo", ctx.try_push)
+    total = 13 + 3 * BLOCK
+    assert m.rowCount() == total and m._ids.full is None  # only the first screen so far
+    assert m.row_at(0).code == "TEE-01"
+    last = m.row_at(total - 1)  # scrolling to the end fetches the rest
+    assert m._ids.full is not None and last.code.startswith("BULK-")
+    qtmodeltester.check(m)
+    qtbot.waitUntil(m.index_ready, timeout=5000)
+
+    def codes(flt: queries.ProductFilter) -> list[str]:
+        m.set_filter(flt)
+        return [m.row_at(r).code for r in range(m.rowCount())]
+
+    cases = [queries.ProductFilter(text=t, category_id=None, on_shelf=shelf)
+             for t in ("case", "bulk-00", "-sku", "批量商品 1", "t恤", "100%", "zz")
+             for shelf in (None, False)]
+    with_index = [codes(f) for f in cases]
+    m._texts = None  # the SQL search
+    m.set_filter(queries.ProductFilter(text="reset"))
+    assert not m.index_ready()
+    with_sql = [codes(f) for f in cases]
+    assert with_index == with_sql
+    assert len(with_index[0]) == 3 * BLOCK and with_index[-1] == []
+    assert with_index[2][:2] == ["BULK-0000", "BULK-0007"]  # the shop's order (sort_order, id)
