@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import socket
 import sys
@@ -113,18 +114,25 @@ def floor_app(sink: Path | None) -> Any:
     return app
 
 
-def time_floor(data: bytes, sink: Path | None, tuned: bool) -> float:
+def cpu_seconds() -> float:
+    """CPU time of this process, all threads (client and server live here): a figure
+    the other jobs on a shared machine cannot inflate the way they inflate wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_floor(data: bytes, sink: Path | None, tuned: bool) -> tuple[float, float]:
     """One plain PUT of `data`: waitress as it comes (only the body limit raised), or
     with the same socket/buffer settings as the receiver."""
     extra = tuning(len(data)) if tuned else {}
     server = create_server(floor_app(sink), host="127.0.0.1", port=0,
                            max_request_body_size=len(data) + 1024, **extra)
     with BackgroundServer(None, server=server) as background:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         response = requests.put(background.url + "/upload", data=data, timeout=600)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         assert response.status_code == 204
-    return elapsed
+    return elapsed, cpu
 
 
 class CutProxy:
@@ -170,6 +178,7 @@ def main() -> None:
     parser.add_argument("--mb", type=int, default=200, help="bundle size in MB")
     parser.add_argument("--part-mb", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="parts in flight")
     args = parser.parse_args()
     total = args.mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp_name:
@@ -184,19 +193,24 @@ def main() -> None:
         tokens.add("acme", TOKEN)
         part_size = args.part_mb * 1024 * 1024
         figures: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
         for run in range(args.rounds):  # interleaved, best of each: the box is shared
             for name, sink, tuned in (("floor_fsync", tmp / "floor.bin", False),
                                       ("floor_discard", None, False),
                                       ("floor_fsync_tuned", tmp / "floor.bin", True)):
-                figures.setdefault(name, []).append(time_floor(data, sink, tuned))
+                wall, used = time_floor(data, sink, tuned)
+                figures.setdefault(name, []).append(wall)
+                cpu.setdefault(name, []).append(used)
                 (tmp / "floor.bin").unlink(missing_ok=True)
             app = ReceiverApp(tmp / f"rx{run}", tokens, part_size=part_size,
                               max_bundle_size=2 * total + (1 << 30))
-            with BackgroundServer(app) as server, PublishClient(server.url, TOKEN) as client:
-                start = time.perf_counter()
+            with BackgroundServer(app) as server, \
+                    PublishClient(server.url, TOKEN, workers=args.workers) as client:
+                start, used = time.perf_counter(), cpu_seconds()
                 result = client.upload_bundle("acme", bundle, key=f"bench-key-{run:04d}")
                 client.activate("acme", result.version)
                 figures.setdefault("publish", []).append(time.perf_counter() - start)
+                cpu.setdefault("publish", []).append(cpu_seconds() - used)
             shutil.rmtree(tmp / f"rx{run}")
         best = {name: min(values) for name, values in figures.items()}
         mb = size / 1e6
@@ -208,10 +222,13 @@ def main() -> None:
         }
         for name, label in labels.items():
             print(f"{label:<66} {best[name]:6.2f} s {mb / best[name]:7.1f} MB/s "
+                  f"cpu {min(cpu[name]):5.2f} s "
                   f"(runs: {', '.join(f'{v:.2f}' for v in figures[name])})")
         for name in ("floor_fsync", "floor_discard", "floor_fsync_tuned"):
             print(f"ratio publish / {name:<18} {best[name] / best['publish']:.2f}x"
                   f"{'   (goal >= 0.80x)' if name == 'floor_fsync' else ''}")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores (wall-time ratios are only as clean as the box)")
 
         # resume after a cut at 50% of the bytes
         app = ReceiverApp(tmp / "rx-resume", tokens, part_size=part_size,

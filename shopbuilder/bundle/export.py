@@ -51,7 +51,7 @@ class SizeReport:
     config: int = 0
     assets: int = 0
     posters: int = 0
-    largest_assets: list[FileInfo] = field(default_factory=list)
+    assets_over_budget: list[FileInfo] = field(default_factory=list)
     config_budget: int = fmt.CONFIG_BUDGET
     asset_budget: int = fmt.ASSET_BUDGET
 
@@ -63,7 +63,7 @@ class SizeReport:
         return {"config": self.config, "assets": self.assets, "posters": self.posters,
                 "total": self.total, "config_budget": self.config_budget,
                 "asset_budget": self.asset_budget,
-                "largest_assets": [f.as_json() for f in self.largest_assets]}
+                "assets_over_budget": [f.as_json() for f in self.assets_over_budget]}
 
 
 @dataclass
@@ -220,14 +220,14 @@ def _entries(docs: Docs, processed: Any, posters: list[Entry],
         files.append(info)
         report.assets += item.size
         if item.size > report.asset_budget:
-            report.largest_assets.append(info)
+            report.assets_over_budget.append(info)
     for poster in posters:
         data = poster.open_bytes()
         entries.append(poster)
         files.append(FileInfo(poster.name, len(data), hashlib.sha256(data).hexdigest()))
         report.posters += len(data)
     files.sort(key=lambda f: f.path)
-    report.largest_assets.sort(key=lambda f: (-f.size, f.path))
+    report.assets_over_budget.sort(key=lambda f: (-f.size, f.path))
     return entries, files, report
 
 
@@ -258,7 +258,7 @@ def budget_findings(report: SizeReport, files: list[FileInfo]) -> list[Finding]:
         out.append(Finding("size.config_budget", Severity.WARNING, "config", _(
             "the config JSON is {kb} KB; keep it under {max} KB").format(
             kb=report.config // 1000, max=report.config_budget // 1000)))
-    for info in report.largest_assets:
+    for info in report.assets_over_budget:
         out.append(Finding("size.asset_budget", Severity.WARNING, info.path, _(
             "{kb} KB after processing; pictures over {max} KB belong on a CDN").format(
             kb=info.size // 1024, max=report.asset_budget // 1024)))

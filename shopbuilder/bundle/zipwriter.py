@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +16,12 @@ from shopbuilder.bundle import format as fmt
 
 
 def dump_json(doc: Any) -> bytes:
-    """The one JSON encoding of the bundle: sorted keys, UTF-8, 2-space indent, LF."""
-    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+    """The one JSON encoding of the bundle: sorted keys, UTF-8, compact, one final LF.
+
+    Compact because the config budget counts bytes (and the C encoder is ~10× faster
+    than the indenting one on a 10,000-product catalogue)."""
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode()
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,8 @@ def write_zip(target: Path, entries: list[Entry], *,
                 # pictures are compressed already: store them; deflate the JSON
                 stored = not entry.name.endswith(".json")
                 info = _info(entry.name, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
-                if entry.data is not None:
-                    zf.writestr(info, entry.data, compresslevel=None if stored else 9)
-                else:
-                    assert entry.path is not None
-                    info.file_size = entry.path.stat().st_size
-                    with open(entry.path, "rb") as src, zf.open(info, "w") as dest:
-                        shutil.copyfileobj(src, dest, 1024 * 1024)
+                data = entry.open_bytes()  # pictures are small: one read, one write
+                zf.writestr(info, data, compresslevel=None if stored else 9)
             zf.comment = b""
         with open(tmp, "rb+") as fh:
             fh.flush()

@@ -194,6 +194,7 @@ class Checker:
         records: list[SkuRecord] = []
         has_image = "sku_image" in self.ds.columns
         skus, owners = self.ex.skus, self.sku_owner
+        positions = [SKU_INDEX[a] for a in self.ds.sku_attrs]
         for n, sd in enumerate(draft.skus):
             code = sd.code
             if not code:
@@ -213,8 +214,8 @@ class Checker:
                     "SKU code {code!r} is already used on row {row}").format(
                     code=code, row=first[1]))
             rec = list(old[SKU_VALUES:]) if old is not None else list(NEW_SKU_VALUES)
-            for attr, value in sd.values.items():
-                rec[SKU_INDEX[attr]] = value
+            for i, value in zip(positions, sd.values, strict=True):
+                rec[i] = value
             if has_image:
                 sha = self.shas.get(sd.image_ref) if sd.image_ref else None
                 if sha or not sd.image_ref:  # a failed image keeps the SKU's old one

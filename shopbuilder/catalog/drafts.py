@@ -41,7 +41,7 @@ class SkuDraft:
     row: int  # Excel row number
     code: str
     option_values: list[str]
-    values: dict[str, Any]  # SkuData attribute → parsed value, for columns the sheet has
+    values: tuple[Any, ...]  # parsed cells, in the order of DraftSet.sku_attrs
     image_ref: str = ""
 
 
@@ -72,6 +72,7 @@ class DraftSet:
     columns: dict[str, int]  # field key → column index
     headers: list[str]
     issues: list[RowIssue] = field(default_factory=list)  # rows that belong to no product
+    sku_attrs: list[str] = field(default_factory=list)  # what SkuDraft.values hold
 
     def header(self, key: str) -> str:
         i = self.columns.get(key)
@@ -113,6 +114,7 @@ def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
     name_cols = [(n, c) for n, c in name_cols if c is not None]
     # parsed values by cell text: sheets repeat prices, stock and weights a lot
     sku_cols = [(k, columns[k], *SKU_PARSERS[k], {}) for k in SKU_PARSERS if k in columns]
+    ds.sku_attrs = [attr for _k, _c, attr, _p, _cache in sku_cols]
     sku_row_cells = _picker([columns[k] for k in SKU_ROW_KEYS if k in columns])
     image_col, sku_image_col, pos_col = get("images"), get("sku_image"), get("image_position")
     by_code: dict[str, Draft] = {}
@@ -169,7 +171,7 @@ def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
                 seq += 1
         if not any(sku_row_cells(row)):
             continue  # a product-only row (e.g. Shopify's extra image rows)
-        values: dict[str, Any] = {}
+        values: list[Any] = []
         for key, col, attr, parse, cache in sku_cols:
             cell = row[col]
             value = cache.get(cell, _MISSING)
@@ -183,13 +185,13 @@ def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
                     except cells.CellError as exc:
                         draft.error(number, headers[col], cell, exc.message)
                         value = 0 if attr in ("price", "stock") else None
-            values[attr] = value
+            values.append(value)
         option_values = [row[c] for _n, c in value_cols]
         while option_values and not option_values[-1]:
             option_values.pop()
         draft.skus.append(SkuDraft(
             index, number, row[sku_code_col] if sku_code_col is not None else "",
-            option_values, values, row[sku_image_col] if sku_image_col is not None else ""))
+            option_values, tuple(values), row[sku_image_col] if sku_image_col is not None else ""))
     for draft in ds.drafts:
         _finish(draft, ds)
     return ds

@@ -9,6 +9,7 @@ warning on the row, never an exception that aborts the import.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,6 +22,7 @@ from PIL import Image, ImageOps
 from shopbuilder.core.assets import MAX_IMAGE_PIXELS
 from shopbuilder.i18n import _
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
 WORKERS = 4
@@ -144,6 +146,10 @@ def load_one(ref: str, base_dir: Path, session: object | None = None) -> ImageRe
     except OSError as exc:
         return ImageResult(ref, error=_("cannot read it ({err})").format(
             err=exc.strerror or exc))
+    except Exception as exc:  # a broken image must never abort an import
+        log.warning("image %s: %r", ref, exc)
+        return ImageResult(ref, error=_("not an image Pillow can read ({err})").format(
+            err=exc))
     return ImageResult(ref, data, name, note=note)
 
 

@@ -62,7 +62,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        return format(value, ".15g")  # 19.900000000000002 (binary float) → 19.9
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()

@@ -8,16 +8,14 @@ flat (str, int, bool), so the file is written here without a TOML writer library
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from shopbuilder.core.errors import ValidationError
-from shopbuilder.core.timeutil import DEFAULT_TIME_ZONE, is_valid_time_zone
 from shopbuilder.i18n import N_, _
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"  # = core.timeutil's; zoneinfo loads only to check one
 
 APP_NAME = "shopbuilder"
 CONFIG_ENV = "SHOPBUILDER_CONFIG"
@@ -48,6 +46,8 @@ BY_KEY = {s.key: s for s in SETTINGS}
 def config_path() -> Path:
     if os.environ.get(CONFIG_ENV):
         return Path(os.environ[CONFIG_ENV])
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
 
 
@@ -72,9 +72,15 @@ def check(key: str, value: Any) -> Any:
     if setting.choices and value not in setting.choices:
         raise ValidationError(key, _("must be one of {choices}").format(
             choices=", ".join(repr(c) for c in setting.choices)))
-    if key == "time_zone" and not is_valid_time_zone(value):
+    if key == "time_zone" and not _valid_zone(value):
         raise ValidationError(key, _("unknown time zone {tz!r}").format(tz=value))
     return value
+
+
+def _valid_zone(name: str) -> bool:
+    from shopbuilder.core.timeutil import is_valid_time_zone
+
+    return is_valid_time_zone(name)
 
 
 def load(path: Path | None = None) -> dict[str, Any]:
@@ -83,9 +89,11 @@ def load(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     stored: dict[str, Any] = {}
     if path.is_file():
+        import tomllib
+
         try:
             stored = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, ValueError):  # TOMLDecodeError is a ValueError
             stored = {}
     values: dict[str, Any] = {}
     for setting in SETTINGS:

@@ -26,10 +26,13 @@ def ensure_demo(workspace: Workspace) -> None:
 
 def choose_language(cli_lang: str | None) -> str:
     """--lang, then SHOPBUILDER_LANG, then the language setting, then the system."""
-    from shopbuilder.core import settings
     from shopbuilder.i18n import set_language
 
-    lang = cli_lang or os.environ.get("SHOPBUILDER_LANG") or settings.load()["language"] or None
+    lang = cli_lang or os.environ.get("SHOPBUILDER_LANG")
+    if not lang:
+        from shopbuilder.core import settings
+
+        lang = settings.load()["language"] or None
     return set_language(lang)
 
 

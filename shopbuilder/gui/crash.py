@@ -11,11 +11,9 @@ import logging
 import os
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from shopbuilder.core.errors import ShopBuilderError
@@ -27,8 +25,11 @@ crashes: list[str] = []  # formatted tracebacks shown this session (tests read i
 
 
 def log_dir() -> Path:
-    return Path(os.environ.get("SHOPBUILDER_LOG_DIR")
-                or platformdirs.user_log_dir("shopbuilder", appauthor=False))
+    if os.environ.get("SHOPBUILDER_LOG_DIR"):
+        return Path(os.environ["SHOPBUILDER_LOG_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("shopbuilder", appauthor=False))
 
 
 def log_file() -> Path:
@@ -36,6 +37,9 @@ def log_file() -> Path:
 
 
 def setup_logging() -> Path:
+    """The rotating log file; set up on the first thing worth logging, not at start-up."""
+    from logging.handlers import RotatingFileHandler
+
     path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not any(isinstance(h, RotatingFileHandler) for h in log.handlers):
@@ -68,6 +72,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException,
         dialogs.show_error(parent, _("Cannot do that"), exc)
         return
     details = "".join(traceback.format_exception(exc_type, exc, tb))
+    setup_logging()
     log.error("unexpected exception\n%s", details)
     crashes.append(details)
     dialog = CrashDialog(details, parent)
@@ -81,7 +86,6 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException,
 
 def install(parent_getter: object = None) -> None:
     """Route uncaught exceptions (including those raised in slots) to the crash dialog."""
-    setup_logging()
 
     def hook(exc_type: type[BaseException], exc: BaseException,
              tb: TracebackType | None) -> None:

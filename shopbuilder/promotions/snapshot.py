@@ -103,6 +103,11 @@ class CampaignRule:
     def location(self) -> str:
         return f"{LOCATION_LIST[self.kind]}[{self.index}]"
 
+    def group_deadline(self, opened_at: datetime) -> datetime:
+        """When a group opened at `opened_at` fails unless full: min(opened + fill
+        hours, campaign end). A group not full by then is never a success."""
+        return min(opened_at + timedelta(hours=self.settings["fill_hours"]), self.ends_at)
+
     def running_at(self, at: datetime, tz: str) -> bool:
         if not self.starts_at <= at < self.ends_at:
             return False

@@ -1,6 +1,6 @@
 """The upload protocol's constants and its error shape, shared by client and receiver.
 
-Documented in docs/publish-protocol.md and resources/openapi/publish.yaml; change the
+Documented in docs/publish-protocol.md and resources/openapi/publish.json; change the
 three together.
 """
 

@@ -39,7 +39,7 @@ def test_unchanged_shop_exports_byte_identical_zips(tiny_workspace: Workspace,
                                                    export: Export) -> None:
     first = export(tiny_workspace, name="a.zip")
     second = export(tiny_workspace, name="b.zip")
-    assert first.images_processed == 5
+    assert first.images_processed == 8
     assert second.images_processed == 0  # all from the cache
     assert first.path.read_bytes() == second.path.read_bytes()
 
@@ -130,7 +130,7 @@ def test_progress_reports_each_stage(tiny_workspace: Workspace, export: Export) 
     export(tiny_workspace, progress=lambda *a: seen.append(a))
     stages = [s for s, _d, _t in seen]
     assert stages[0] == "lint" and stages[-1] == "write"
-    assert ("images", 5, 5) in seen
+    assert ("images", 8, 8) in seen
 
 
 def test_size_report_and_budgets(tiny_workspace: Workspace, export: Export) -> None:
@@ -158,7 +158,7 @@ def test_an_asset_over_200_kb_is_reported(workspace: Workspace, export: Export) 
     result = export(workspace, "noisy")
     over = [f for f in result.findings if f.rule == "size.asset_budget"]
     assert len(over) == 1 and over[0].location.startswith("assets/")
-    assert result.size_report.largest_assets[0].size > fmt.ASSET_BUDGET
+    assert result.size_report.assets_over_budget[0].size > fmt.ASSET_BUDGET
 
 
 def test_with_posters_adds_a_poster_per_product_and_promotion(tiny_workspace: Workspace,

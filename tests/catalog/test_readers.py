@@ -71,6 +71,7 @@ def test_other_cells() -> None:
         with pytest.raises(cells.CellError):
             parse(bad)
     assert cell_text(12.0) == "12" and cell_text(None) == "" and cell_text(True) == "TRUE"
+    assert cell_text(0.1 + 19.8) == "19.9"
 
 
 def test_header_aliases_and_map() -> None:

@@ -19,6 +19,7 @@ from shopbuilder.promotions.cutplan import cut_plan
 from shopbuilder.promotions.display import display_price, list_campaigns
 from shopbuilder.promotions.guard import worst_case
 from shopbuilder.promotions.quote import quote
+from shopbuilder.promotions.snapshot import load_promos
 from tests.promotions.conftest import SLUG, T0, T1, bargain, flash, group_buy
 
 
@@ -54,6 +55,11 @@ def test_display_price_for_each_kind(ws: Workspace) -> None:
         ("group_buy", "gb1", "TEE", ("TEE-R", "TEE-W")), ("bargain", "bg1", "CUP", ("CUP",)),
         ("flash_sale", "fs1", "SOCK", ("SOCK",))]
     assert summaries[1].rules["cut_plan"] == list(bg.bargain_cuts)
+    with ws.session() as s:
+        gb_rule = load_promos(s, SLUG).campaign("gb1")
+    assert gb_rule is not None
+    assert gb_rule.group_deadline(T0) == T0 + timedelta(hours=24)
+    assert gb_rule.group_deadline(T1 - timedelta(hours=2)) == T1  # the campaign ends first
     assert summaries[0].as_json()["rules"]["group_size"] == 3
 
 

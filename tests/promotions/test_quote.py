@@ -66,8 +66,8 @@ def test_stacking_coupons_and_campaigns(ws: Workspace) -> None:
                                             stack_coupons=True))
         cpsvc.create_coupon(s, SLUG, coupon(key="solo", value=1500, threshold=10000))
         q = quote(s, SLUG, ["TEE-R:1@gb1", "CUP:1"], "member", NOON)
-        # s1 on 80 + 50, s2 on the cup only (not combinable with 拼团): 10 + 5 > solo's 15? no:
-        # solo needs ¥100 of non-campaign goods, the cart has ¥50
+        # s1 on 80 + 50, s2 on the cup only (not combinable with 拼团); solo needs ¥100 of
+        # goods not bought through a campaign, and the cart has ¥50
         assert q.coupon_keys == ("s1", "s2")
         assert q.discount == 1000 + 500
         assert reasons(q)["solo"].startswith("threshold not met")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from shopbuilder.gui.catalog.edits import KEEP, BulkChange
 from shopbuilder.gui.catalog.queries import CategoryChoice
-from shopbuilder.i18n import _
+from shopbuilder.i18n import _, ngettext
 
 
 class BulkEditDialog(QDialog):
@@ -25,8 +25,11 @@ class BulkEditDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Bulk edit"))
-        self.intro = QLabel(_("Change {n} selected products. Fields left on “Keep” are not "
-                              "touched; the whole change is one undo step.").format(n=count))
+        self.intro = QLabel(ngettext(
+            "Change {n} selected product. Fields left on “Keep” are not touched; the "
+            "whole change is one undo step.",
+            "Change {n} selected products. Fields left on “Keep” are not touched; the "
+            "whole change is one undo step.", count).format(n=count))
         self.intro.setWordWrap(True)
         self.status = QComboBox()
         self.status.addItem(_("Keep"), KEEP)

@@ -339,10 +339,10 @@ class ProductEditor(QDialog):
         sku = SKU_PATH.match(issue.path)
         if sku:
             field = dict(FIELDS).get(sku[2])
-            where = _("Row {n}").format(n=int(sku[1]) + 1)
             if field:
-                where += ", " + _(field)
-            return f"{where}: {issue.message}"
+                return _("Row {n}, {field}: {message}").format(
+                    n=int(sku[1]) + 1, field=_(field), message=issue.message)
+            return _("Row {n}: {message}").format(n=int(sku[1]) + 1, message=issue.message)
         option = OPTION_PATH.match(issue.path)
         if option:
             return _("Option {n}: {message}").format(n=int(option[1]) + 1,

@@ -26,7 +26,7 @@ from shopbuilder.core.errors import ValidationError
 from shopbuilder.core.models import Product
 from shopbuilder.core.services.products import ProductData, product_data
 from shopbuilder.core.storage import Workspace
-from shopbuilder.i18n import _
+from shopbuilder.i18n import _, ngettext
 
 
 class Keep(Enum):
@@ -97,7 +97,8 @@ def bulk_command(slug: str, products: Sequence[ProductData], change: BulkChange)
                 sku.price = scale_price(sku.price, change.percent)
         if after != before:
             edits.append(NamedProductEdit(slug, before, after))
-    return Macro(commands=edits, label=_("bulk edit {n} products").format(n=len(edits)))
+    return Macro(commands=edits, label=ngettext("bulk edit {n} product", "bulk edit {n} products",
+                                        len(edits)).format(n=len(edits)))
 
 
 def price_edit(slug: str, before: ProductData, price: int) -> ProductEdit:
@@ -123,7 +124,8 @@ def stock_edit(slug: str, before: ProductData, stock: int) -> ProductEdit:
 
 def delete_command(slug: str, products: Sequence[ProductData]) -> Macro:
     return Macro(commands=[ProductEdit(slug, p, None) for p in products],
-                 label=_("delete {n} products").format(n=len(products)))
+                 label=ngettext("delete {n} product", "delete {n} products",
+                                len(products)).format(n=len(products)))
 
 
 def parse_stock(text: str) -> int:

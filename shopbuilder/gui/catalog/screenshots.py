@@ -53,6 +53,10 @@ def render(ctx: SectionContext, out: Path, suffix: str) -> list[Path]:
     section.show()
     section.select_rows([0, 2, 3])
     _settle(app)
+    thumbs = section.model.thumbs
+    while thumbs is not None and not thumbs.wait_idle():
+        _settle(app)
+    _settle(app)
     shots.append(_save(section, out / f"catalog-table-{suffix}.png"))
 
     section.open_bulk_edit()
@@ -106,7 +110,13 @@ def main() -> None:
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     lang = set_language(sys.argv[2] if len(sys.argv) > 2 else None)
+    from shopbuilder.gui.catalog import i18n_fallback
+
+    i18n_fallback.install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from shopbuilder.gui.app import install_qt_translator
+
+    install_qt_translator(app, lang)  # Qt's own buttons (Save, Cancel …)
     dialogs.set_no_modal(True)
     tmp = Path(tempfile.mkdtemp())
     ws = Workspace.open(f"sqlite:///{tmp / 'ws.db'}")

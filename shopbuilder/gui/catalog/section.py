@@ -7,7 +7,7 @@ drive them the same way: the section keeps the open dialog in an attribute.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Slot
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopbuilder.core.errors import ShopBuilderError
-from shopbuilder.gui.catalog import edits, queries
+from shopbuilder.gui.catalog import edits, queries, thumbs
 from shopbuilder.gui.catalog.bulk_dialog import BulkEditDialog
 from shopbuilder.gui.catalog.table_model import COL, ROLE_ID, ProductTableModel, error_message
 from shopbuilder.gui.sections import SectionContext
@@ -80,7 +80,8 @@ class CatalogSection(QWidget):
         vheader = self.view.verticalHeader()
         vheader.hide()
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row sizing
-        vheader.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        vheader.setDefaultSectionSize(max(self.fontMetrics().height() + 10, thumbs.SIZE + 6))
+        self.view.setIconSize(QSize(thumbs.SIZE, thumbs.SIZE))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)

@@ -32,6 +32,7 @@ from shopbuilder.core.errors import ShopBuilderError, ValidationError
 from shopbuilder.core.money import format_money, parse_money
 from shopbuilder.core.storage import Workspace
 from shopbuilder.gui.catalog import edits, queries
+from shopbuilder.gui.catalog.thumbs import ThumbCache
 from shopbuilder.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,10 @@ class ProductTableModel(QAbstractTableModel):
         self._index_task: Any = None
         self._index_timer = QTimer(self, singleShot=True, interval=INDEX_DELAY_MS)
         self._index_timer.timeout.connect(self._build_index)
+        self.thumbs: ThumbCache | None = None
+        if background:
+            self.thumbs = ThumbCache(workspace, self)
+            self.thumbs.sig_ready.connect(self._thumbs_ready)
         self.reload()
         if background:
             self._index_timer.start()
@@ -231,6 +236,12 @@ class ProductTableModel(QAbstractTableModel):
     def _index_finished(self) -> None:
         self._index_task = None
 
+    def _thumbs_ready(self) -> None:
+        if len(self._ids):
+            column = COL["title"]
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column),
+                                  [Qt.ItemDataRole.DecorationRole])
+
     def set_filter(self, flt: queries.ProductFilter) -> None:
         if flt != self.filter:
             self.filter = flt
@@ -319,6 +330,8 @@ class ProductTableModel(QAbstractTableModel):
             if key == "stock":
                 return str(row.stock)
             return self._display(row, key)
+        if role == Qt.ItemDataRole.DecorationRole and key == "title" and self.thumbs:
+            return self.thumbs.get(row.image)
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("price", "stock", "skus"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and key == "status" and not row.on_shelf:

@@ -222,3 +222,30 @@ def test_big_shop_loads_lazily_and_both_searches_agree(ctx, qtbot: QtBot,  # typ
     assert with_index == with_sql
     assert len(with_index[0]) == 3 * BLOCK and with_index[-1] == []
     assert with_index[2][:2] == ["BULK-0000", "BULK-0007"]  # the shop's order (sort_order, id)
+
+
+def test_thumbnails_arrive_from_the_background(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from shopbuilder.gui.catalog import thumbs
+    from shopbuilder.gui.catalog.table_model import COL
+
+    m = section.model
+    index = m.index(0, COL["title"])
+    m.data(index, Qt.ItemDataRole.DecorationRole)  # a miss queues the decode
+    qtbot.waitUntil(lambda: m.data(index, Qt.ItemDataRole.DecorationRole) is not None,
+                    timeout=5000)
+    pixmap = m.data(index, Qt.ItemDataRole.DecorationRole)
+    assert max(pixmap.width(), pixmap.height()) == thumbs.SIZE
+    # the demo pictures are red-ish: the thumbnail really is the product photo
+    image = pixmap.toImage()
+    centre = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert centre.red() > 150 and centre.green() < 120
+
+
+def test_decode_skips_what_is_not_an_image(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui.catalog.thumbs import decode
+
+    bad = tmp_path / "x"
+    bad.write_bytes(b"nope")
+    assert decode({"a": bad, "b": tmp_path / "missing"}) == {"a": None, "b": None}

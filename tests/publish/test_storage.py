@@ -1,0 +1,102 @@
+"""The on-disk store: verification at complete, damage found after a restart, version
+numbers, and nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from shopbuilder.core.findings import Finding
+from shopbuilder.publish.protocol import Problem, part_range
+from shopbuilder.publish.storage import Store, UploadState
+from tests.publish.conftest import PART, make_bundle
+
+
+def no_findings(_path: Path, _slug: str) -> list[Finding]:
+    return []
+
+
+def start(store: Store, data: bytes, key: str = "key-00000001") -> UploadState:
+    state, created = store.create_upload("acme", key, hashlib.sha256(data).hexdigest(),
+                                         len(data), PART)
+    assert created
+    return state
+
+
+def put_all(store: Store, state: UploadState, data: bytes, order: list[int] | None = None
+            ) -> None:
+    for n in order if order is not None else range(state.parts):
+        offset, length = part_range(n, state.size, state.part_size)
+        chunk = data[offset:offset + length]
+        store.write_part(state, n, chunk, hashlib.sha256(chunk).hexdigest())
+
+
+def test_parts_in_any_order_complete_to_the_same_bytes(tmp_path: Path) -> None:
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root")
+    state = start(store, data)
+    put_all(store, state, data, order=[2, 0, 4, 1, 3])
+    info, created = store.complete(state.id, no_findings)
+    assert created and info.number == 1
+    assert store.version_path("acme", 1).read_bytes() == data
+
+
+def test_damage_on_disk_after_a_restart_is_found_and_asked_for_again(tmp_path: Path) -> None:
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root")
+    state = start(store, data)
+    put_all(store, state, data)
+    data_file = tmp_path / "root" / "uploads" / state.id / "data"
+    with open(data_file, "r+b") as fh:  # a write lost in a power cut
+        fh.seek(PART + 10)
+        fh.write(b"\0" * 100)
+    restarted = Store(tmp_path / "root")  # no running hash survives
+    with pytest.raises(Problem) as err:
+        restarted.complete(state.id, no_findings)
+    assert err.value.kind == "checksum-mismatch" and err.value.extra["missing_parts"] == [1]
+    assert 1 not in restarted.held_parts(state.id)
+    put_all(restarted, state, data, order=[1])
+    info, _created = restarted.complete(state.id, no_findings)
+    assert restarted.version_path("acme", info.number).read_bytes() == data
+
+
+def test_a_part_resent_with_other_bytes_voids_the_running_hash(tmp_path: Path) -> None:
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root")
+    state = start(store, data)
+    put_all(store, state, data)
+    other = b"x" * PART
+    store.write_part(state, 1, other, hashlib.sha256(other).hexdigest())
+    with pytest.raises(Problem) as err:
+        store.complete(state.id, no_findings)
+    assert err.value.kind == "checksum-mismatch"
+    assert store.versions("acme") == []
+
+
+def test_version_numbers_are_never_shared_or_reused(tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path / "b.zip")
+    store = Store(tmp_path / "root")
+    sha = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    # a number taken by a writer that crashed before finishing (empty metadata file)
+    (tmp_path / "root" / "shops" / "acme" / "versions").mkdir(parents=True)
+    (tmp_path / "root" / "shops" / "acme" / "versions" / "1.json").touch()
+    numbers = [store.add_version("acme", bundle, sha, bundle.stat().st_size).number
+               for _ in range(3)]
+    assert numbers == [2, 3, 4]
+    assert [v.number for v in store.versions("acme")] == [2, 3, 4]
+    assert store.active("acme") is None
+    store.activate("acme", 3)
+    assert [v.active for v in store.versions("acme")] == [False, True, False]
+    leftovers = [p for p in (tmp_path / "root").rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_wrong_part_length_is_refused(tmp_path: Path) -> None:
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root")
+    state = start(store, data)
+    with pytest.raises(Problem) as err:
+        store.write_part(state, 0, b"short", hashlib.sha256(b"short").hexdigest())
+    assert err.value.kind == "part-size" and store.held_parts(state.id) == {}
