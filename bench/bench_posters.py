@@ -19,6 +19,7 @@ Goals (issue 6): single ≥ 0.8 × floor; batch over 2 cores ≥ 1.7 × single.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -144,6 +145,25 @@ def floor_render(ws: Workspace, n: int, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def _spin(seconds: float) -> float:
+    end = time.perf_counter() + seconds
+    start = time.process_time()
+    while time.perf_counter() < end:
+        pass
+    return time.process_time() - start
+
+
+def cores_available(workers: int, seconds: float = 1.0) -> float:
+    """CPU seconds that `workers` busy processes get per wall second right now. Linux
+    groups a session's processes for CPU fairness (autogroup), so while other sessions
+    keep the machine busy a batch gets no more CPU than one process does."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pool.map(_spin, [0.05] * workers)  # start-up out of the measurement
+        return sum(pool.map(_spin, [seconds] * workers)) / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=1000, help="posters to render (default 1000)")
@@ -157,13 +177,18 @@ def main() -> None:
         for name in ("floor", "single", "batch"):
             (root / name).mkdir()
         render_batch(ws, SLUG, root / "warm", products=["P00000"], workers=1, fonts=fonts)
+        available = cores_available(args.workers)
+        load = [os.getloadavg()[0]]
         floor = floor_render(ws, args.n, root / "floor")
+        load.append(os.getloadavg()[0])
         start = time.perf_counter()
         single = render_batch(ws, SLUG, root / "single", workers=1, fonts=fonts)
         single_s = time.perf_counter() - start
+        load.append(os.getloadavg()[0])
         start = time.perf_counter()
         batch = render_batch(ws.url, SLUG, root / "batch", workers=args.workers, fonts=fonts)
         batch_s = time.perf_counter() - start
+        load.append(os.getloadavg()[0])
         assert not single.failed and not batch.failed, (single.failed, batch.failed)
         assert len(single.written) == len(batch.written) == args.n
         ws.close()
@@ -175,6 +200,9 @@ def main() -> None:
           f"{rate['batch']:6.2f} posters/s")
     print(f"  single / floor = {rate['single'] / rate['floor']:.2f}  (goal ≥ 0.80)")
     print(f"  batch / single = {rate['batch'] / rate['single']:.2f}  (goal ≥ 1.70)")
+    print(f"  cores available to {args.workers} busy processes at the start: {available:.2f}")
+    print(f"  load average before/after each phase: {' '.join(f'{x:.1f}' for x in load)} "
+          f"on {os.cpu_count()} cores (other work on the machine slows the batch most)")
 
 
 if __name__ == "__main__":

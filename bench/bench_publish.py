@@ -21,7 +21,9 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -40,7 +42,7 @@ import contextlib
 from shopbuilder.publish.auth import TokenTable
 from shopbuilder.publish.client import PublishClient, PublishError
 from shopbuilder.publish.server import ReceiverApp
-from shopbuilder.publish.serving import BackgroundServer, tuning
+from shopbuilder.publish.serving import BackgroundServer, make_server, server_url, tuning
 
 TOKEN = "bench-token-0123456789"
 ASSET = 4 * 1024 * 1024
@@ -135,6 +137,66 @@ def time_floor(data: bytes, sink: Path | None, tuned: bool) -> tuple[float, floa
     return elapsed, cpu
 
 
+def serve_forever(mode: str, where: str, size: int, part_size: int) -> None:
+    """Child-process mode: run one server and print its URL (see --separate)."""
+    if mode == "publish":
+        tokens = TokenTable()
+        tokens.add("acme", TOKEN)
+        app: Any = ReceiverApp(Path(where), tokens, part_size=part_size,
+                               max_bundle_size=2 * size + (1 << 30))
+        server = make_server(app)
+    else:
+        sink = None if mode == "floor_discard" else Path(where)
+        extra = tuning(size) if mode == "floor_fsync_tuned" else {}
+        server = create_server(floor_app(sink), host="127.0.0.1", port=0,
+                               max_request_body_size=size + 1024, **extra)
+    print(server_url(server), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server.run()
+
+
+class Child:
+    """A server in its own process (no GIL shared with the client), with its CPU time."""
+
+    def __init__(self, mode: str, where: Path, size: int, part_size: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", mode, str(where), str(size), str(part_size)],
+            stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def measure_separate(kind: str, tmp: Path, bundle: Path, data: bytes, run: int,
+                     workers: int, part_size: int) -> tuple[float, float]:
+    """Wall and CPU (client + server process) of one floor PUT or one publish."""
+    where = tmp / ("floor.bin" if kind.startswith("floor") else f"rx-sep{run}")
+    child = Child(kind, where, len(data), part_size)
+    try:
+        start, cpu0, child0 = time.perf_counter(), cpu_seconds(), child.cpu()
+        if kind == "publish":
+            with PublishClient(child.url, TOKEN, workers=workers) as client:
+                result = client.upload_bundle("acme", bundle, key=f"sep-key-{run:04d}")
+                client.activate("acme", result.version)
+        else:
+            assert requests.put(child.url + "/upload", data=data, timeout=600).status_code == 204
+        wall = time.perf_counter() - start
+        used = cpu_seconds() - cpu0 + child.cpu() - child0
+    finally:
+        child.close()
+    if where.is_dir():
+        shutil.rmtree(where)
+    where.unlink(missing_ok=True)
+    return wall, used
+
+
 class CutProxy:
     """Forwards to `port`; cuts the connection once after `cut_at` client bytes."""
 
@@ -174,11 +236,16 @@ class CutProxy:
 
 
 def main() -> None:
+    if len(sys.argv) == 6 and sys.argv[1] == "--serve":
+        serve_forever(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=200, help="bundle size in MB")
     parser.add_argument("--part-mb", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="parts in flight")
+    parser.add_argument("--same-process", action="store_true",
+                        help="also measure with client and servers in this one process")
     args = parser.parse_args()
     total = args.mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp_name:
@@ -194,13 +261,21 @@ def main() -> None:
         part_size = args.part_mb * 1024 * 1024
         figures: dict[str, list[float]] = {}
         cpu: dict[str, list[float]] = {}
+        kinds = ("floor_fsync", "floor_discard", "floor_fsync_tuned", "publish")
         for run in range(args.rounds):  # interleaved, best of each: the box is shared
+            for kind in kinds:  # each server in its own process, as in real life
+                wall, used = measure_separate(kind, tmp, bundle, data, run, args.workers,
+                                              part_size)
+                figures.setdefault(kind, []).append(wall)
+                cpu.setdefault(kind, []).append(used)
+            if not args.same_process:
+                continue
             for name, sink, tuned in (("floor_fsync", tmp / "floor.bin", False),
                                       ("floor_discard", None, False),
                                       ("floor_fsync_tuned", tmp / "floor.bin", True)):
                 wall, used = time_floor(data, sink, tuned)
-                figures.setdefault(name, []).append(wall)
-                cpu.setdefault(name, []).append(used)
+                figures.setdefault(f"{name} (1 process)", []).append(wall)
+                cpu.setdefault(f"{name} (1 process)", []).append(used)
                 (tmp / "floor.bin").unlink(missing_ok=True)
             app = ReceiverApp(tmp / f"rx{run}", tokens, part_size=part_size,
                               max_bundle_size=2 * total + (1 << 30))
@@ -209,24 +284,32 @@ def main() -> None:
                 start, used = time.perf_counter(), cpu_seconds()
                 result = client.upload_bundle("acme", bundle, key=f"bench-key-{run:04d}")
                 client.activate("acme", result.version)
-                figures.setdefault("publish", []).append(time.perf_counter() - start)
-                cpu.setdefault("publish", []).append(cpu_seconds() - used)
+                figures.setdefault("publish (1 process)", []).append(
+                    time.perf_counter() - start)
+                cpu.setdefault("publish (1 process)", []).append(cpu_seconds() - used)
             shutil.rmtree(tmp / f"rx{run}")
         best = {name: min(values) for name, values in figures.items()}
         mb = size / 1e6
+        parts = -(-size // part_size)
         labels = {
             "floor_fsync": "floor: plain requests.put, body to file + fsync",
             "floor_discard": "floor: plain requests.put, body discarded",
             "floor_fsync_tuned": "floor: as the first, waitress tuned like the receiver",
-            "publish": f"publish: create, {result.parts} parts, complete+validate, activate",
+            "publish": f"publish: create, {parts} parts, complete+validate, activate",
         }
-        for name, label in labels.items():
-            print(f"{label:<66} {best[name]:6.2f} s {mb / best[name]:7.1f} MB/s "
-                  f"cpu {min(cpu[name]):5.2f} s "
-                  f"(runs: {', '.join(f'{v:.2f}' for v in figures[name])})")
-        for name in ("floor_fsync", "floor_discard", "floor_fsync_tuned"):
-            print(f"ratio publish / {name:<18} {best[name] / best['publish']:.2f}x"
-                  f"{'   (goal >= 0.80x)' if name == 'floor_fsync' else ''}")
+        for suffix in ("", " (1 process)"):
+            if "publish" + suffix not in figures:
+                continue
+            print(f"-- client and server in {'one process' if suffix else 'two processes'}")
+            for name, label in labels.items():
+                key = name + suffix
+                print(f"{label:<66} {best[key]:6.2f} s {mb / best[key]:7.1f} MB/s "
+                      f"cpu {min(cpu[key]):5.2f} s "
+                      f"(runs: {', '.join(f'{v:.2f}' for v in figures[key])})")
+            for name in ("floor_fsync", "floor_discard", "floor_fsync_tuned"):
+                print(f"ratio publish / {name:<18} "
+                      f"{best[name + suffix] / best['publish' + suffix]:.2f}x"
+                      f"{'   (goal >= 0.80x)' if name == 'floor_fsync' else ''}")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} cores (wall-time ratios are only as clean as the box)")
 

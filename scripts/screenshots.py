@@ -3,7 +3,9 @@
     python scripts/screenshots.py [OUT_DIR] [--lang zh_CN,en]
 
 Runs each language in its own process (gettext and Qt translators are per process),
-offscreen unless a display is set (``xvfb-run python scripts/screenshots.py`` works too).
+offscreen unless a display is set: ``xvfb-run -a -s "-screen 0 1400x900x24" python
+scripts/screenshots.py`` renders through X (Qt's xcb plugin needs libxcb-cursor0,
+libxcb-icccm4 and libxcb-keysyms1).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ SIZE = (1280, 800)
 
 
 def shoot(lang: str, out: Path) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("DISPLAY"):  # under xvfb-run Qt uses the X server
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["SHOPBUILDER_NO_MODAL"] = "1"
     tmp = Path(tempfile.mkdtemp(prefix="shots-"))
     os.environ["SHOPBUILDER_CONFIG"] = str(tmp / "settings.toml")

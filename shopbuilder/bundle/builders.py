@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from shopbuilder.bundle import format as fmt
 from shopbuilder.bundle.promotions_docs import build_promotions, load_promotions
 from shopbuilder.core.components import component_schema
-from shopbuilder.core.models import Asset, Base, Category, Page, Product, Shop
+from shopbuilder.core.models import Base, Category, Page, Product, Shop
 from shopbuilder.core.services import pages as page_svc
 from shopbuilder.core.services import products as product_svc
 from shopbuilder.core.services.shops import get_shop
@@ -39,13 +39,13 @@ def identity_ref(sha: str, _recipe: str) -> str:
 
 @dataclass
 class ShopState:
-    """A shop's rows loaded once (export builds its documents twice)."""
+    """A shop's rows loaded once (lint and export build documents from it several
+    times: with source hashes, to collect picture work, with output hashes)."""
 
     shop: Shop
     pages: list[Page]
     categories: list[Category]
     products: list[Product]
-    assets: dict[str, Asset] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # promotions, when present
     # bundle SHA-256 → file extension, known once pictures are processed (tab icons
     # are named by path in app.json)
@@ -54,21 +54,10 @@ class ShopState:
 
 def load_state(session: Session, slug: str) -> ShopState:
     shop = get_shop(session, slug)
-    state = ShopState(shop, page_svc.list_pages(session, slug),
-                      product_svc.list_categories(session, slug),
-                      product_svc.list_products(session, slug),
-                      extra={"promotions": load_promotions(session, slug)})
-    state.assets = {a.sha256: a for a in session.scalars(select(Asset).where(
-        Asset.sha256.in_(asset_refs(state))))}
-    return state
-
-
-def asset_refs(state: ShopState) -> set[str]:
-    """Every asset SHA-256 the shop's documents may name (for loading Asset rows)."""
-    shas: set[str] = set()
-    recorder: Ref = lambda sha, _r: shas.add(sha) or sha  # noqa: E731
-    build_documents(state, recorder)
-    return shas
+    return ShopState(shop, page_svc.list_pages(session, slug),
+                     product_svc.list_categories(session, slug),
+                     product_svc.list_products(session, slug),
+                     extra={"promotions": load_promotions(session, slug)})
 
 
 def last_edit(session: Session, shop: Shop) -> datetime:

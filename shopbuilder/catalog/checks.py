@@ -9,6 +9,8 @@ loaded once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from shopbuilder.catalog import cells
@@ -42,7 +44,8 @@ _SKU_REF = re.compile(r"skus\[(\d+)\]")
 # image (SkuData's positional order after code is price, stock, option_values, …).
 NEW_SKU_VALUES: tuple[Any, ...] = ([], 0, None, "plain", None, 0, None, None)
 SKU_INDEX = {c: i for i, c in enumerate(SKU_COLS)}
-SkuRecord = tuple[str, tuple[Any, ...] | None, tuple[Any, ...]]  # code, stored row, values
+# code, stored row (None: new), values in SKU_COLS order (None: same as stored)
+SkuRecord = tuple[str, tuple[Any, ...] | None, tuple[Any, ...] | None]
 
 
 class Checker:
@@ -57,6 +60,12 @@ class Checker:
         self.plan = Plan()
         self.bad: set[str] = set()
         self.category_cache: dict[str, tuple[int | None, str | None]] = {}
+        self.positions = [SKU_INDEX[a] for a in ds.sku_attrs]  # SkuDraft.values → SKU_COLS
+        # a stored SKU tuple → its values in SkuDraft.values order, compared in one go
+        at = [SKU_VALUES + i for i in self.positions]
+        self.stored_values: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
+            itemgetter(*at) if len(at) > 1 else
+            (lambda row: (row[at[0]],)) if at else (lambda row: ()))
 
     # ------------------------------------------------------------ reporting
     def cell(self, index: int, key: str) -> str:
@@ -193,8 +202,8 @@ class Checker:
         by_options: dict[tuple[str, ...], str] | None = None
         records: list[SkuRecord] = []
         has_image = "sku_image" in self.ds.columns
-        skus, owners = self.ex.skus, self.sku_owner
-        positions = [SKU_INDEX[a] for a in self.ds.sku_attrs]
+        skus, owners, positions = self.ex.skus, self.sku_owner, self.positions
+        stored = self.stored_values
         for n, sd in enumerate(draft.skus):
             code = sd.code
             if not code:
@@ -213,6 +222,10 @@ class Checker:
                 draft.error(sd.row, self.ds.header("sku_code"), code, _(
                     "SKU code {code!r} is already used on row {row}").format(
                     code=code, row=first[1]))
+            if old is not None and not has_image and stored(old) == sd.values and (
+                    not self.has_options or old[SKU_VALUES] == sd.option_values):
+                records.append((code, old, None))  # unchanged: the common re-import case
+                continue
             rec = list(old[SKU_VALUES:]) if old is not None else list(NEW_SKU_VALUES)
             for i, value in zip(positions, sd.values, strict=True):
                 rec[i] = value
@@ -255,7 +268,7 @@ class Checker:
         if changed or removed:
             return True, removed
         for _code, old, values in records:
-            if old is None or values != old[SKU_VALUES:]:
+            if old is None or (values is not None and values != old[SKU_VALUES:]):
                 return True, removed
         return False, removed
 
@@ -274,8 +287,8 @@ class Checker:
             plan.changed_products.append(prow)
         for code, old, values in records:
             if old is None:
-                plan.new_skus.append((prow["code"], code, values))
-            elif values != old[SKU_VALUES:]:
+                plan.new_skus.append((prow["code"], code, values))  # type: ignore[arg-type]
+            elif values is not None and values != old[SKU_VALUES:]:
                 row = dict(zip(SKU_COLS, values, strict=True))
                 row["id"] = old[0]
                 plan.changed_skus.append(row)
@@ -321,7 +334,8 @@ def product_data(prow: dict[str, Any], records: list[SkuRecord]) -> ProductData:
         images=prow["images"], on_shelf=prow["on_shelf"], sort_order=prow["sort_order"],
         options=[OptionData(o["name"], list(o["values"])) for o in prow["options"]],
         skus=[SkuData(code, v[1], v[5], list(v[0]), v[2], v[3], v[4], v[6], v[7])
-              for code, _old, v in records])
+              for code, v in ((c, v if v is not None else old[SKU_VALUES:])  # type: ignore[index]
+                              for c, old, v in records)])
 
 
 def check_drafts(sheet: Sheet, ds: DraftSet, existing: Existing, shas: dict[str, str | None],

@@ -67,17 +67,38 @@ class Existing:
 
 def load_existing(session: Session, shop_id: int) -> Existing:
     ex = Existing()
+    conn = session.connection()
+    raw = conn.dialect.name == "sqlite"  # plain columns: the driver's values, JSON as text
+    decoded: dict[str, Any] = {}  # JSON text → value, decoded once (tags, options repeat)
+
+    def value(v: Any) -> Any:
+        if isinstance(v, str):
+            found = decoded.get(v)
+            if found is None:
+                found = decoded[v] = json.loads(v)
+            return found
+        return v
+
     names = ("id", "code", *PRODUCT_COLS)
-    for row in session.execute(select(*(P.c[c] for c in names)).where(P.c.shop_id == shop_id)):
+    json_names = [n for n in names if isinstance(P.c[n].type, JSON)]
+    query = select(*(type_coerce(P.c[n], String) if n in json_names else P.c[n] for n in names)
+                   ).where(P.c.shop_id == shop_id)
+    rows: Any = (conn.exec_driver_sql(str(query.compile(dialect=conn.dialect)), (shop_id,))
+                 if raw else session.execute(query))
+    for row in rows:
         d = dict(zip(names, row, strict=True))
+        for n in json_names:
+            d[n] = value(d[n])
+        d["on_shelf"] = bool(d["on_shelf"])
         ex.products[d["code"]] = d
         ex.product_codes_by_id[d["id"]] = d["code"]
     # option_values as stored text, decoded once per distinct text (they repeat a lot)
     cols = [S.c.id, S.c.product_id, S.c.code, type_coerce(S.c.option_values, String),
             *(S.c[c] for c in SKU_COLS[1:])]
     by_product = ex.skus_by_product
-    decoded: dict[str, list[Any]] = {}
-    result = session.execute(select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.id))
+    query = select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.id)
+    result: Any = (conn.exec_driver_sql(str(query.compile(dialect=conn.dialect)), (shop_id,))
+                   if raw else session.execute(query))
     for row in result:
         values = row[SKU_VALUES]
         if isinstance(values, str):

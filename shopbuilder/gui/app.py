@@ -82,7 +82,21 @@ def open_workspace(url: str | None) -> Workspace:
 
     workspace = Workspace.open(url)
     ensure_demo(workspace)
+    prewarm()
     return workspace
+
+
+PREWARM = ("shopbuilder.core.commands", "shopbuilder.core.theme", "shopbuilder.core.imagecrop",
+           "shopbuilder.core.components", "shopbuilder.core.services.assets", "PIL.Image")
+
+
+def prewarm() -> None:
+    """Import, still in the worker, the GUI-free modules the first screen needs, so the
+    GUI thread does not stall on them when the shop appears."""
+    import importlib
+
+    for name in PREWARM:
+        importlib.import_module(name)
 
 
 def start(window: object, url: str | None) -> object:
@@ -116,10 +130,20 @@ def database_url(cli_url: str | None) -> str | None:
     return f"sqlite:///{Path(folder).expanduser() / 'workspace.db'}" if folder else None
 
 
+def apply_settings_env() -> None:
+    """Settings that feature packages read from the environment (the poster font)."""
+    from shopbuilder.core import settings
+
+    font = settings.load()["poster_font"]
+    if font and not os.environ.get("SHOPBUILDER_POSTER_FONT"):
+        os.environ["SHOPBUILDER_POSTER_FONT"] = font
+
+
 def launch(db: str | None = None, lang: str | None = None,
            argv: list[str] | None = None) -> tuple[object, object]:
     """QApplication + main window shown at once; the workspace follows from a worker."""
     app = make_app(choose_language(lang), argv)
+    apply_settings_env()
     window = create_main_window(None)
     window.show()  # type: ignore[attr-defined]
     start(window, database_url(db))

@@ -298,9 +298,10 @@ class BrandSection(QWidget):
             f"<tr><td><span style='color:{value}; font-size:16px'>■</span></td>"
             f"<td>{_(TOKEN_LABELS[name])}</td><td><code>{value}</code></td></tr>"
             for name, value in theme.as_json().items())
+        tokens_title = _("Theme tokens")
         self.checks.setText(
             "<table cellspacing='0' cellpadding='3'>" + "".join(rows) + "</table>"
-            f"<p style='margin-top:10px'><b>{_('Theme tokens')}</b></p>"
+            f"<p style='margin-top:10px'><b>{tokens_title}</b></p>"
             "<table cellspacing='0' cellpadding='2'>" + tokens + "</table>")
 
     def show_palette(self, colors: list[str]) -> None:
@@ -367,6 +368,19 @@ class BrandSection(QWidget):
 
     def focus_search(self) -> None:
         self.brand_name.setFocus()
+
+    def open_path(self, path: str) -> None:
+        """A finding's location (``shop.share.image``, ``brand.primary_color`` …): focus
+        the field it names."""
+        words = path.replace("[", ".").split(".")
+        aliases = {"image": "share_image_asset", "title": "share_title", "logo": "logo_asset",
+                   "name": "brand_name", "licence": "licence_company", "color": "primary_color"}
+        for word in reversed(words):
+            field = word if word in self.rows else aliases.get(word)
+            if field in self.rows:
+                editor = self.rows[field].editor
+                (editor.line if isinstance(editor, ColorField) else editor).setFocus()
+                return
 
 
 def create_section(ctx: SectionContext) -> QWidget:

@@ -14,8 +14,8 @@ from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -291,13 +291,16 @@ class ExportSection(QWidget):
                 (_("Pictures"), report.assets, report.asset_budget),
                 (_("Posters"), report.posters, None),
                 (_("Total"), report.total, None)]
+        of_budget = _("of {budget}")
         html = "<table cellpadding='2'>" + "".join(
             f"<tr><td>{name}</td><td align='right'>{human_size(size)}</td>"
-            f"<td style='color:#6B7280'>{_('of {budget}').format(budget=human_size(budget)) if budget else ''}</td></tr>"  # noqa: E501
+            f"<td style='color:#6B7280'>"
+            f"{of_budget.format(budget=human_size(budget)) if budget else ''}</td></tr>"
             for name, size, budget in rows) + "</table>"
-        if report.largest_assets:
+        largest = sorted(result.files, key=lambda f: -f.size)[:5]
+        if largest:
             html += "<p><b>" + _("Largest files") + "</b><br>" + "<br>".join(
-                f"{f.path} — {human_size(f.size)}" for f in report.largest_assets[:5]) + "</p>"
+                f"{f.path} — {human_size(f.size)}" for f in largest) + "</p>"
         self.report.setText(html)
         self.show_button.show()
         self.ctx.status(_("Bundle exported"))

@@ -374,11 +374,15 @@ class PagesSection(QWidget):
 
     def open_path(self, path: str) -> None:
         """Select the page and component a finding points at (``pages[home].components[2]``)."""
-        match = re.match(r"^pages\[([^\]]+)\](?:\.components\[(\d+)\])?", path)
+        match = re.match(r"^pages(?:\[([^\]]+)\]|\.([a-z][a-z0-9_]*))"
+                         r"(?:\.components\[(\d+)\])?", path)
         if match:
-            self.select_page(match.group(1))
-            if match.group(2) is not None:
-                self.select_component(int(match.group(2)))
+            self.select_page(match.group(1) or match.group(2))
+            if match.group(3) is not None:
+                self.select_component(int(match.group(3)))
+            self.component_list.setFocus()
+        elif path.startswith("tab_bar"):
+            self.tab_bar.setFocus()
 
 
 def create_section(ctx: SectionContext) -> QWidget:

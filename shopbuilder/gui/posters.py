@@ -27,8 +27,10 @@ from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.gui import dialogs
 from shopbuilder.gui.sections import SectionContext
 from shopbuilder.gui.workers import Job, Task, run_task
-from shopbuilder.i18n import _
+from shopbuilder.i18n import N_, _
 
+KIND_LABELS = {"product": N_("product"), "group_buy": N_("group-buy"), "bargain": N_("bargain"),
+               "flash_sale": N_("flash sale"), "coupon": N_("coupon"), "shop": N_("shop")}
 PHONE_WIDTH = 300  # the preview at roughly the size a phone shows it
 
 
@@ -115,7 +117,8 @@ class PostersSection(QWidget):
         self.template.blockSignals(True)
         self.template.clear()
         for row in templates:
-            self.template.addItem(f"{row['name']} ({row['kind']})", (row["id"], row["kind"]))
+            kind = _(KIND_LABELS.get(row["kind"], row["kind"]))
+            self.template.addItem(f"{row['name']} ({kind})", (row["id"], row["kind"]))
         self.template.blockSignals(False)
         self._template_changed()
 

@@ -110,20 +110,17 @@ def _wrap_paragraph(text: str, width: float, measure: Measure) -> list[str]:
 
 
 def _avoid_widow(lines: list[list[str]], width: float, measure: Measure) -> None:
-    """A last line of one or two lone characters looks like a mistake: bring the
-    previous piece down with it when that still fits."""
-    if len(lines) < 2 or len("".join(lines[-1]).strip()) > 2:
+    """A last line of one or two lone characters looks like a mistake: bring pieces of
+    the previous line down until it has three, while they fit."""
+    if len(lines) < 2:
         return
-    prev = lines[-2]
-    while prev and prev[-1] == " ":
-        prev.pop()
-    if len(prev) < 3:
-        return
-    moved = [prev.pop(), *lines[-1]]
-    if measure("".join(moved)) <= width:
-        lines[-1] = moved
-    else:
-        prev.append(moved[0])
+    prev, last = lines[-2], lines[-1]
+    while len("".join(last).strip()) < 3:
+        while prev and prev[-1] == " ":
+            prev.pop()
+        if len(prev) < 3 or measure("".join([prev[-1], *last])) > width:
+            return
+        last.insert(0, prev.pop())
 
 
 def fit_lines(text: str, width: float, measure: Measure,

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from shopbuilder.core.errors import ValidationError
 from shopbuilder.i18n import _
 from shopbuilder.posters.binding import resolve, resolve_text
-from shopbuilder.posters.fonts import FontSet, load_font
+from shopbuilder.posters.fonts import CJK_PROBE, FontSet, load_font
 from shopbuilder.posters.linebreak import fit_lines
 from shopbuilder.posters.qr import qr_image
 
@@ -197,9 +197,13 @@ class Renderer:
                 out.warnings.append(_("{path}: emoji {ch} dropped from layer {layer!r}").format(
                     path=path, ch=ch, layer=layer_id))
             else:
-                raise ValidationError(path, _(
+                message = _(
                     "the font {font} has no glyph for {ch!r} (U+{cp:04X}) in layer {layer!r}"
-                ).format(font=face.path.rsplit("/", 1)[-1], ch=ch, cp=ord(ch), layer=layer_id))
+                ).format(font=face.path.rsplit("/", 1)[-1], ch=ch, cp=ord(ch), layer=layer_id)
+                if self.fonts.source == "brand" and face.covers(CJK_PROBE) is not None:
+                    message += _("; the brand font has no Chinese characters: choose a "
+                                 "Chinese brand font or remove it")
+                raise ValidationError(path, message)
         return "".join(kept)
 
     def _measure_text(self, layer: dict[str, Any], data: Data, path: str,
@@ -364,6 +368,9 @@ class Renderer:
                        out: Rendered) -> dict[str, Any] | None:
         sha = resolve(layer["src"], data)
         if not sha:
+            if "when" not in layer:
+                out.warnings.append(_("{path}: no picture for {src}; layer {layer!r} left out")
+                                    .format(path=path, src=layer["src"], layer=layer["id"]))
             return None
         return {"size": (layer["w"], layer["h"]), "sha": sha}
 

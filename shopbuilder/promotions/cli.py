@@ -420,8 +420,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _register_campaign(subparsers)
     p = subparsers.add_parser("quote", help=_("price a cart with the shop's promotions"))
     p.add_argument("slug")
-    p.add_argument("--sku", action="append", required=True, metavar="CODE:QTY",
-                   help=_("a cart line; CODE:QTY@KEY buys through a campaign"))
+    p.add_argument("--sku", action="extend", nargs="+", required=True, metavar="CODE:QTY",
+                   help=_("cart lines (--sku A:1 B:2, or --sku repeated); CODE:QTY@KEY "
+                          "buys through a campaign"))
     p.add_argument("--buyer", choices=("new", "member"), default="member")
     p.add_argument("--at", default=None, help=_("moment to price at (default: now)"))
     p.add_argument("--code", action="append", help=_("a redeem code the buyer has"))

@@ -243,14 +243,17 @@ def rule_findings(promos: ShopPromos) -> list[Finding]:
                                    f"{loc}.sku_prices.{code}",
                                    _("SKU {code!r} no longer exists").format(code=code)))
                 continue
-            limit = camp.settings["start_price"] if camp.kind == "bargain" else sku.price
-            if price > limit or (camp.kind == "group_buy" and price >= sku.price):
+            # group price and bargain floor strictly below today's SKU price (the SKU
+            # may have been repriced since), flash price at most it
+            if price > sku.price or (camp.kind != "flash_sale" and price >= sku.price):
                 out.append(Finding("promo.price_not_below", Severity.ERROR,
                                    f"{loc}.sku_prices.{code}", _(
                                        "campaign price {p} is not below the SKU price {s}").format(
                                        p=_yuan(price), s=_yuan(sku.price))))
             if camp.kind == "bargain" and camp.settings["start_price"] > sku.price:
-                out.append(Finding("promo.bargain_start_above_price", Severity.WARNING,
+                # the start is shown as the price being cut from: above the real price it
+                # is a made-up original price (虚构原价), which the price law forbids
+                out.append(Finding("promo.bargain_start_above_price", Severity.ERROR,
                                    f"{loc}.start_price", _(
                                        "the bargain starts at {p}, above the SKU price {s}"
                                    ).format(p=_yuan(camp.settings["start_price"]),

@@ -100,19 +100,42 @@ def _yuan(fen: int) -> str:
     return "¥" + format_money(fen)
 
 
+def _limit_reason(camp: CampaignRule, line: CartLine, used: dict[tuple[str, str], int]
+                  ) -> str | None:
+    """Why `line` cannot (also) be bought through `camp`: limits and campaign stock
+    count every line of the cart bought through it, so splitting a cart into several
+    lines of the same SKU cannot buy more than the limits allow."""
+    in_camp = sum(n for (key, _code), n in used.items() if key == camp.key) + line.qty
+    of_sku = used.get((camp.key, line.sku_code), 0) + line.qty
+    if camp.per_order_limit is not None and in_camp > camp.per_order_limit:
+        return _("at most {n} per order").format(n=camp.per_order_limit)
+    if camp.per_user_limit is not None and in_camp > camp.per_user_limit:
+        return _("at most {n} per buyer").format(n=camp.per_user_limit)
+    stock = camp.sku_stock.get(line.sku_code)
+    if stock is not None and of_sku > stock:
+        return _("only {n} left at this price").format(n=stock)
+    return None
+
+
 def _campaign_price(promos: ShopPromos, line: CartLine, buyer: str, at: datetime,
-                    skipped: list[NotApplied]) -> CampaignRule | None:
-    """The campaign this line is bought through, if it applies."""
+                    skipped: list[NotApplied],
+                    used: dict[tuple[str, str], int] | None = None) -> CampaignRule | None:
+    """The campaign this line is bought through, if it applies. `used` counts the units
+    already bought through each (campaign, SKU) by earlier lines of the cart."""
     tz = promos.time_zone
+    used = {} if used is None else used
     if line.campaign_key is None:
         for camp in promos.campaigns:
             if camp.kind == "flash_sale" and line.sku_code in camp.sku_prices:
                 if not camp.running_at(at, tz):
                     skipped.append(NotApplied(camp.key, camp.kind, _("outside window")))
-                elif camp.per_user_limit is not None and line.qty > camp.per_user_limit:
-                    skipped.append(NotApplied(camp.key, camp.kind, _(
-                        "at most {n} per buyer").format(n=camp.per_user_limit)))
+                    continue
+                reason = _limit_reason(camp, line, used)
+                if reason:
+                    skipped.append(NotApplied(camp.key, camp.kind, reason))
                 else:
+                    used[camp.key, line.sku_code] = used.get((camp.key, line.sku_code), 0) \
+                        + line.qty
                     return camp
         return None
     camp = promos.campaign(line.campaign_key)
@@ -121,16 +144,16 @@ def _campaign_price(promos: ShopPromos, line: CartLine, buyer: str, at: datetime
         reason = _("{sku} is not in this campaign").format(sku=line.sku_code)
     elif not camp.running_at(at, tz):
         reason = _("outside window")
-    elif camp.per_order_limit is not None and line.qty > camp.per_order_limit:
-        reason = _("at most {n} per order").format(n=camp.per_order_limit)
-    elif camp.per_user_limit is not None and line.qty > camp.per_user_limit:
-        reason = _("at most {n} per buyer").format(n=camp.per_user_limit)
     elif (camp.kind == "group_buy" and camp.settings.get("new_users_only")
           and not line.leader and buyer != "new"):
         reason = _("new users only")
+    else:
+        reason = _limit_reason(camp, line, used)
     if reason:
         skipped.append(NotApplied(line.campaign_key, camp.kind if camp else "campaign", reason))
         return None
+    assert camp is not None
+    used[camp.key, line.sku_code] = used.get((camp.key, line.sku_code), 0) + line.qty
     return camp
 
 
@@ -174,6 +197,8 @@ def quote_promos(promos: ShopPromos, lines: Sequence[CartLine | str], buyer: str
                  at: datetime | None = None, codes: Sequence[str] = ()) -> Quote:
     at = at or utcnow()
     c = Collector()
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        c.add("at", _("must be a date and time with a time zone"))
     if buyer not in BUYERS:
         c.add("buyer", _("must be one of {b}").format(b=", ".join(BUYERS)))
     cart = [parse_cart_line(x) if isinstance(x, str) else x for x in lines]
@@ -210,7 +235,8 @@ def price_lines(promos: ShopPromos, cart: list[CartLine], buyer: str, at: dateti
                 skipped: list[NotApplied]) -> tuple[list[CampaignRule | None], list[int],
                                                     list[int]]:
     """Per line: the campaign applied, the unit price and the amount (unit × qty)."""
-    camps = [_campaign_price(promos, line, buyer, at, skipped) for line in cart]
+    used: dict[tuple[str, str], int] = {}
+    camps = [_campaign_price(promos, line, buyer, at, skipped, used) for line in cart]
     units = [unit_price(camp, line.sku_code, line.leader) if camp
              else promos.skus[line.sku_code].price for line, camp in zip(cart, camps, strict=True)]
     return camps, units, [u * line.qty for u, line in zip(units, cart, strict=True)]

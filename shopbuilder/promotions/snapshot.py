@@ -136,16 +136,22 @@ def _next_midnight(moment: datetime, tz: str) -> datetime:
     return day.astimezone(moment.tzinfo)
 
 
+def _plus_days(moment: datetime, days: int, tz: str) -> datetime:
+    """`moment` plus whole calendar days in the shop's time zone: local midnight stays
+    local midnight across a daylight-saving change (UTC + 24 h × N would not)."""
+    return (to_local(moment, tz) + timedelta(days=days)).astimezone(moment.tzinfo)
+
+
 def usable_span(row: Coupon, tz: str) -> tuple[datetime, datetime]:
     """When the coupon can be used by someone: the fixed window, or from the claim
     window's start until N days after its end (from the next day for days_next)."""
     if row.use_mode == "fixed":
         return row.use_starts_at, row.use_ends_at  # type: ignore[return-value]
-    days = timedelta(days=row.use_days or 0)
+    days = row.use_days or 0
     if row.use_mode == "days":
-        return row.claim_starts_at, row.claim_ends_at + days
+        return row.claim_starts_at, _plus_days(row.claim_ends_at, days, tz)
     return (_next_midnight(row.claim_starts_at, tz),
-            _next_midnight(row.claim_ends_at, tz) + days)
+            _plus_days(_next_midnight(row.claim_ends_at, tz), days, tz))
 
 
 def coupon_rule(row: Coupon, index: int, tz: str) -> CouponRule:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -104,11 +105,16 @@ def cmd_serve(ctx: Any) -> int:
                 "served"), file=sys.stderr)
     print(_("shopbuilder receiver on {url} (root {root})").format(
         url=server_url(server), root=Path(a.root).resolve()), flush=True)
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # every file is written atomically: stopping is safe
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        server.task_dispatcher.shutdown(timeout=10)
         server.close()
     return 0
 
@@ -212,12 +218,17 @@ def read_token(name: str) -> str:
 
 
 def cmd_target_add(ctx: Any) -> None:
-    from shopbuilder.core.errors import ShopBuilderError
-    from shopbuilder.publish.targets import add_target, target_json
-    from shopbuilder.publish.tokens import store_token
+    from shopbuilder.core.errors import NotFoundError, ShopBuilderError
+    from shopbuilder.publish.targets import add_target, get_target, target_json
+    from shopbuilder.publish.tokens import delete_token, store_token
 
     a = ctx.args
     with ctx.session() as s:
+        try:
+            old = get_target(s, a.name)
+            old_url = old.url if old.kind == "url" else ""
+        except NotFoundError:
+            old_url = ""
         target = add_target(s, a.name, url=a.url, folder=a.folder, ca_bundle=a.ca_bundle)
         if target.kind == "url":
             token = read_token(a.name)
@@ -225,6 +236,8 @@ def cmd_target_add(ctx: Any) -> None:
                 raise ShopBuilderError(_("no token given; the target was not added"))
             store_token(target.name, target.url, token)  # a failure rolls the row back
         data = target_json(target)
+    if old_url and old_url != data["url"]:
+        delete_token(a.name, old_url)  # the old server's token is of no use any more
     ctx.emit(data, _("target {name} saved").format(name=a.name))
 
 

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import threading
+import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -86,7 +87,10 @@ def make_session(*, retries: int = 5, backoff: float = 0.5, ca_bundle: str | Non
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.verify = ca_bundle or True  # TLS verification stays on; a CA bundle may be added
-    session.trust_env = False  # no .netrc credentials or proxies picked up behind our back
+    # trust_env would let a ~/.netrc entry replace our Authorization header; proxies
+    # from the environment / system settings are still honoured.
+    session.trust_env = False
+    session.proxies.update(urllib.request.getproxies())
     return session
 
 

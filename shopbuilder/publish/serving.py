@@ -59,9 +59,11 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
-        """Close the listening socket and every connection from inside the server's
-        own loop (waitress is not thread-safe otherwise), then end the workers."""
+        """Let the workers finish their requests (the loop still runs to send the
+        answers), then close the listening socket and every connection from inside the
+        server's own loop (waitress is not thread-safe otherwise)."""
         server = self.server
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=10)
 
         def close_all() -> None:
             for channel in list(server._map.values()):
@@ -71,7 +73,6 @@ class BackgroundServer:
 
         server.trigger.pull_trigger(close_all)
         self._thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
 
     def __enter__(self) -> BackgroundServer:
         return self.start()

@@ -18,7 +18,7 @@ from shopbuilder.bundle.builders import build_documents, identity_ref, load_stat
 from shopbuilder.bundle.lint import RULES, LintContext, lint_shop
 from shopbuilder.bundle.lint.registry import run_rules
 from shopbuilder.core.findings import Finding
-from shopbuilder.core.models import PriceHistory, Sku
+from shopbuilder.core.models import Asset, PriceHistory, Sku
 from shopbuilder.core.services import products as product_svc
 from shopbuilder.core.services import shops as shop_svc
 from shopbuilder.core.storage import Workspace
@@ -35,7 +35,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Docs, dict[str, tup
         build_tiny_shop(ws)
         with ws.session() as s:
             state = load_state(s, TINY)
-            sizes = {sha: (a.width, a.height) for sha, a in state.assets.items()}
+            sizes = {a.sha256: (a.width, a.height) for a in s.scalars(select(Asset))}
             return build_documents(state, identity_ref), sizes  # type: ignore[return-value]
     finally:
         ws.close()

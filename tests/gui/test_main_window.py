@@ -127,3 +127,33 @@ def test_shortcuts_exist(main_window: MainWindow) -> None:
     assert [s.toString() for s in main_window.act_redo.shortcuts()] == ["Ctrl+Shift+Z", "Ctrl+Y"]
     assert main_window.act_find.shortcut().toString() == "Ctrl+F"
     assert main_window.act_delete.shortcut().toString() == "Del"
+
+
+def test_a_finding_opens_the_editor_at_its_field(main_window: MainWindow, qtbot: object) -> None:
+    main_window.open_section("pages", "pages.home.components[2]")
+    pages = main_window.section_widget("pages")
+    assert main_window.tabs.currentIndex() == 1
+    assert pages.current_page_key() == "home" and pages.current_component_row() == 2
+    main_window.open_section("brand", "shop.share.image")
+    brand = main_window.section_widget("brand")
+    assert main_window.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: brand.share_image.hasFocus() or  # type: ignore[attr-defined]
+                    brand.rows["share_image_asset"].editor.isAncestorOf(
+                        main_window.focusWidget()) if main_window.focusWidget() else False,
+                    timeout=1000)
+
+
+def test_edit_menu_undo_redo_follow_the_current_shop(main_window: MainWindow) -> None:
+    brand = main_window.section_widget("brand")
+    assert brand is not None and not main_window.act_undo.isEnabled()
+    assert brand.commit("slogan", "菜单撤销")
+    assert main_window.act_undo.isEnabled()
+    main_window.act_undo.trigger()
+    with main_window.workspace.session() as s:
+        assert shop_svc.get_shop(s, "demo").slogan != "菜单撤销"
+    assert brand.slogan.text() != "菜单撤销"
+    main_window.act_redo.trigger()
+    assert brand.slogan.text() == "菜单撤销"
+    slug = main_window.create_empty_shop("Other Shop")
+    assert main_window.current_slug() == slug
+    assert not main_window.act_undo.isEnabled(), "each shop has its own undo history"

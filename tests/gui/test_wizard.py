@@ -63,10 +63,17 @@ def test_wizard_from_launch_to_an_exported_bundle(
         from shopbuilder.promotions.coupons import list_coupons
         assert [c.key for c in list_coupons(s, slug)] == ["welcome"]
 
-    from shopbuilder.bundle import export_bundle
-    result = export_bundle(ws, slug, tmp_path / "shop.zip", processes=1)
-    assert result.written and (tmp_path / "shop.zip").stat().st_size > 1000
-    assert not [f for f in result.findings if f.severity.value == "error"]
+    main_window.open_section("export")  # the user's next click: the Export tab
+    export = main_window.section_widget("export")
+    qtbot.waitUntil(lambda: export.lint_task is not None and export.lint_task.done,  # type: ignore[attr-defined]
+                    timeout=30000)
+    assert export.errors() == 0, [f.message for f in export.findings]
+    assert export.export_button.isEnabled(), "a wizard shop is ready to export"
+    export.path.setText(str(tmp_path / "shop.zip"))
+    export.export_button.click()
+    qtbot.waitUntil(lambda: export.task is None, timeout=60000)  # type: ignore[attr-defined]
+    assert export.result is not None and export.result.written
+    assert (tmp_path / "shop.zip").stat().st_size > 1000
 
 
 def test_sheet_with_row_errors_creates_nothing(

@@ -190,3 +190,25 @@ def test_hidden_layers_collapse_and_dependants_move_up(fonts: FontSet) -> None:
     assert shown.boxes["note"].h > 0 and hidden.boxes["note"].h == 0
     assert shown.boxes["b"].y == shown.boxes["note"].bottom + 10
     assert hidden.boxes["b"].y == 50 + 10  # right below "a": the hidden badge's gap is gone
+
+
+def test_gradients_run_from_the_first_colour_to_the_second() -> None:
+    from shopbuilder.posters.render import _gradient
+
+    for vertical, end in ((True, (5, 99)), (False, (99, 5))):
+        g = _gradient(100, 100, (255, 0, 0), (0, 0, 255), vertical)
+        assert g.getpixel((0, 0))[0] > 250 and g.getpixel(end)[2] > 250
+
+
+def test_a_badge_with_a_width_shrinks_its_text_to_fit(fonts: FontSet) -> None:
+    from shopbuilder.posters.render import Renderer
+
+    template = {"id": "t", "name": "t", "kind": "coupon", "width": 400, "height": 200,
+                "layers": [{"id": "b", "type": "badge", "x": 20, "w": 360, "align": "center",
+                            "y": 20, "text": "{{coupon.condition}}", "size": 28}]}
+    renderer = Renderer(fonts, lambda sha: Image.new("RGB", (1, 1)))
+    short = renderer.render(template, {"coupon.condition": "无门槛"})
+    terms = "无门槛 · 最高减50元 · 新人专享 · 限家居"
+    long = renderer.render(template, {"coupon.condition": terms})
+    assert short.boxes["b"].w < 360 and short.boxes["b"].x == 20 + (360 - short.boxes["b"].w) // 2
+    assert long.boxes["b"].w <= 360 and long.boxes["b"].h < short.boxes["b"].h

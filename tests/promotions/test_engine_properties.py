@@ -73,3 +73,18 @@ def test_worst_case_is_at_most_every_quoted_price(data: st.DataObject) -> None:
             assert lows[line.sku_code].lowest <= paid + slack, (line, lows[line.sku_code])
             if len(q.lines) == 1:
                 assert lows[line.sku_code].lowest <= paid
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_campaign_limits_and_stock_hold_however_the_cart_is_split(data: st.DataObject) -> None:
+    promos = data.draw(shops(max_coupons=0))
+    cart = data.draw(carts(promos, max_lines=6))
+    q = quote_promos(promos, cart, data.draw(st.sampled_from(["new", "member"])),
+                     hours(data.draw(st.integers(0, 110))))
+    for camp in promos.campaigns:
+        bought = [x for x in q.lines if x.campaign_key == camp.key]
+        for limit in (camp.per_user_limit, camp.per_order_limit):
+            assert limit is None or sum(x.qty for x in bought) <= limit
+        for code, stock in camp.sku_stock.items():
+            assert sum(x.qty for x in bought if x.sku_code == code) <= stock

@@ -63,6 +63,13 @@ def test_target_add_keeps_the_token_in_the_keyring_only(cli: Cli, prod: Receiver
                                                           db_url: str) -> None:
     assert test_keyring.get_password("shopbuilder-publish", f"prod {prod.url}") == TOKEN
     assert cli.json("target", "list")[0]["name"] == "prod"
+    # pointing the target elsewhere needs a new token; the old one is dropped
+    cli.json("target", "add", "prod", "--url", "https://bundles.example.com",
+             stdin="tok-new-0001\n")
+    assert test_keyring.get_password("shopbuilder-publish", f"prod {prod.url}") is None
+    assert test_keyring.get_password("shopbuilder-publish",
+                                     "prod https://bundles.example.com") == "tok-new-0001"
+    cli.json("target", "add", "prod", "--url", prod.url, stdin=TOKEN + "\n")
     assert TOKEN.encode() not in Path(db_url.removeprefix("sqlite:///")).read_bytes()
     code, _out, _err = cli("target", "remove", "prod")
     assert code == 0 and test_keyring.get_password("shopbuilder-publish",
@@ -230,6 +237,7 @@ def test_serve_command_runs_the_receiver(tmp_path: Path, cli: Cli) -> None:
     finally:
         proc.terminate()
         _out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0  # SIGTERM stops it cleanly
     assert "POST /v1/shops/acme/uploads -> 201" in err
     assert TOKEN not in err
 
@@ -268,3 +276,25 @@ def test_a_failed_publish_resumes_with_the_same_key(shop_workspace: Workspace,
     with shop_workspace.session() as s:
         keys = {r.idempotency_key for r in s.query(PublishRecord)}
     assert len(keys) == 1
+
+
+def test_a_target_whose_token_is_gone_says_how_to_fix_it(cli: Cli, prod: Receiver,
+                                                         test_keyring: FileKeyring,
+                                                         tmp_path: Path) -> None:
+    test_keyring.delete_password("shopbuilder-publish", f"prod {prod.url}")
+    code, _out, err = cli("publish", "acme", "--target", "prod", "--bundle",
+                          str(make_bundle(tmp_path / "b.zip")))
+    assert code == 1 and "no token stored for target prod" in err
+    assert "shopbuilder target add prod" in err
+    code, _out, err = cli("publish", "acme", "--target", "nope", "--dry-run")
+    assert code == 1 and "no publish target named 'nope'" in err
+    code, _out, err = cli("publish", "zeta", "--target", "prod")
+    assert code == 1 and "no shop" in err
+
+
+def test_serve_refuses_a_malformed_token_file(cli: Cli, tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("acme\n")
+    code, _out, err = cli("serve", "--root", str(tmp_path / "rx"), "--port", "0",
+                          "--token-file", str(tokens))
+    assert code == 1 and "line 1" in err

@@ -67,6 +67,9 @@ def test_upload_complete_activate_and_fetch(receiver: Receiver, http: requests.S
     assert http.get(f"{receiver.url}/v1/shops/acme/active").status_code == 404  # not yet
     act = http.post(f"{receiver.url}/v1/shops/acme/versions/1/activate", headers=auth())
     assert act.json()["active"] is True
+    head = http.head(f"{receiver.url}/v1/shops/acme/active")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == str(len(data))
     got = http.get(f"{receiver.url}/v1/shops/acme/active")
     assert got.content == data and got.headers["X-Bundle-Version"] == "1"
     assert got.headers["ETag"] == f'"{hashlib.sha256(data).hexdigest()}"'

@@ -24,7 +24,9 @@ def lint_state(session: Session, state: Any) -> list[Finding]:
     docs = build_documents(state, identity_ref)
 
     def asset_size(sha: str) -> tuple[int, int] | None:
-        asset = state.assets.get(sha)
+        from shopbuilder.core.models import Asset
+
+        asset = session.get(Asset, sha)
         if asset is None or asset.width is None or asset.height is None:
             return None
         return asset.width, asset.height

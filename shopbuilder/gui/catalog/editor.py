@@ -177,6 +177,7 @@ class ProductEditor(QDialog):
         layout.addWidget(self.buttons)
         self.resize(1000, 720)
         self._load()
+        self._initial = self.product_data()
 
     # ------------------------------------------------------------ loading
 
@@ -269,6 +270,19 @@ class ProductEditor(QDialog):
         self._show_issue("skus", message)
 
     # ------------------------------------------------------------ saving
+
+    def is_modified(self) -> bool:
+        return self.product_data() != self._initial
+
+    def reject(self) -> None:
+        """Cancel asks before throwing typed changes away."""
+        from shopbuilder.gui.dialogs import confirm
+
+        if self.is_modified() and not confirm(
+                self, _("Discard changes?"),
+                _("The changes to this product are not saved. Close and lose them?")):
+            return
+        super().reject()
 
     def product_data(self) -> product_svc.ProductData:
         before = self.before

@@ -106,6 +106,8 @@ class FieldDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         for key, label in FIELD_CHOICES:
             combo.addItem(_(label), key)
+        # shown as a persistent editor: every choice goes to the model at once
+        combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

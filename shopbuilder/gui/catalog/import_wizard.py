@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -92,14 +93,23 @@ class MappingPage(QWizardPage):
                            "to change it; “(not imported)” skips the column."))
         self.detected = QLabel()
         self.detected.setWordWrap(True)
+        self.format = QComboBox()
+        self.format.addItem(_("shopbuilder template"), "template")
+        self.format.addItem(_("Shopify"), "shopify")
+        self.format.setToolTip(_("How the rows are read: our template has one row per SKU; "
+                                 "a Shopify export has one row per variant and image."))
         self.view = _table(wizard.mapping)
         self.view.setItemDelegateForColumn(1, FieldDelegate(self.view))
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        format_row = QHBoxLayout()
+        format_row.addWidget(QLabel(_("Read as")))
+        format_row.addWidget(self.format)
+        format_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
+        layout.addLayout(format_row)
         layout.addWidget(self.view, 1)
 
     def initializePage(self) -> None:
@@ -112,6 +122,10 @@ class MappingPage(QWizardPage):
                 format=_("Shopify") if p.format == "shopify" else _("shopbuilder template"),
                 kind=p.kind.upper(), encoding=p.encoding, rows=p.row_count,
                 cols=len(p.headers)))
+        self.format.setCurrentIndex(max(self.format.findData(p.format), 0))
+        model = self.w.mapping
+        for row in range(model.rowCount()):  # the choices show as combo boxes
+            self.view.openPersistentEditor(model.index(row, 1))
         self.view.resizeColumnsToContents()
 
 
@@ -248,7 +262,10 @@ class ImportWizard(QWizard):
 
     def options(self, dry_run: bool) -> ImportOptions:
         changes = self.mapping.changes()
+        detected = self.preview.format if self.preview else "auto"
+        chosen = self.mapping_page.format.currentData() or "auto"
         return ImportOptions(dry_run=dry_run, mapping=changes, remember_mapping=bool(changes),
+                             format=chosen if chosen != detected else "auto",
                              skip_invalid=self.check_page.skip_invalid.isChecked(),
                              fetch_images=self.check_page.fetch_images.isChecked())
 

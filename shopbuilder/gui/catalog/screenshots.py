@@ -74,6 +74,9 @@ def render(ctx: SectionContext, out: Path, suffix: str) -> list[Path]:
     editor.save()
     _settle(app)
     shots.append(_save(editor, out / f"catalog-editor-{suffix}.png"))
+    from shopbuilder.gui.dialogs import queue_answer
+
+    queue_answer(True)  # discard the changes
     editor.reject()
 
     sheet = Path(tempfile.mkdtemp()) / "products.csv"

@@ -117,6 +117,9 @@ class CatalogSection(QWidget):
         self.model.sig_reloaded.connect(self._show_count)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         ctx.bus.sig_data_changed.connect(self._on_data_changed)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter opens the product
+            opener = QShortcut(QKeySequence(key), self.view, self._open_current)
+            opener.setContext(Qt.ShortcutContext.WidgetShortcut)
         if ctx.window is None:  # standalone; in the main window its Find action calls us
             QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.fill_categories()
@@ -254,10 +257,19 @@ class CatalogSection(QWidget):
         if product_id is not None and row is not None:
             self.open_editor(row.code)
 
+    def _open_current(self) -> None:
+        row = self.model.row_at(self.view.currentIndex().row())
+        if row is not None:
+            self.open_editor(row.code)
+
     def open_editor(self, code: str | None, focus_path: str = "") -> None:
         from shopbuilder.gui.catalog.editor import ProductEditor
 
-        editor = ProductEditor(self.ctx, code, self)
+        try:
+            editor = ProductEditor(self.ctx, code, self)
+        except ShopBuilderError as exc:  # deleted meanwhile (undo, another window)
+            self.show_error(error_message(exc))
+            return
         self.editor = editor
         if focus_path:
             editor.focus_path(focus_path)

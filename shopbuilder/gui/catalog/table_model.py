@@ -252,10 +252,17 @@ class ProductTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) != (self.sort_key, self.descending):
             self.layoutAboutToBeChanged.emit()
+            old = self.persistentIndexList()  # the selection, saved as single rows
+            old_ids = [self._ids.get(i.row()) for i in old]
             self.sort_key, self.descending = key, descending
             self._ids = self._query()
-            self._ids.load()  # same rows, new order: the whole list now
+            ids = self._ids.load()  # same rows, new order: the whole list now
             self._blocks.clear()
+            if old:  # selected products stay selected, wherever they moved
+                where = {pid: row for row, pid in enumerate(ids)}
+                self.changePersistentIndexList(old, [
+                    self.index(where[pid], i.column()) if pid in where else QModelIndex()
+                    for i, pid in zip(old, old_ids, strict=True)])
             self.layoutChanged.emit()
 
     def row_at(self, row: int) -> queries.ProductRow | None:

@@ -57,6 +57,19 @@ LABELS = {
     "seed": N_("Cut plan seed"), "slots": N_("Daily slots (10:00-12:00, 20:00-22:00)"),
 }
 HIDDEN = {"sort_order"}
+CHOICE_LABELS = {
+    "amount": N_("amount off (满减)"), "percent": N_("percent off (折扣)"),
+    "shop": N_("the whole shop"), "categories": N_("some categories"),
+    "products": N_("some products"), "exclude": N_("all but some products"),
+    "fixed": N_("fixed dates"), "days": N_("N days from claiming"),
+    "days_next": N_("N days from the next day"), "claim": N_("claim (领取)"),
+    "new_user": N_("gift to new customers (新人礼)"), "code": N_("redeem code (兑换码)"),
+    "channel": N_("mini-program only (专享)"), "floor": N_("at the floor price"),
+    "current": N_("at any price reached"),
+}
+ORDER = ("key", "name", "title", "kind", "value", "threshold", "cap", "product_code",
+         "sku_code", "sku_prices", "leader_prices", "floor_price", "start_price", "helpers",
+         "starts_at", "ends_at", "slots")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -102,7 +115,8 @@ class PromoForm(QWidget):
     def __init__(self, data_type: type, time_zone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_type, self.time_zone = data_type, time_zone
-        self.fields = [f for f in dataclasses.fields(data_type) if f.name not in HIDDEN]
+        self.fields = sorted((f for f in dataclasses.fields(data_type) if f.name not in HIDDEN),
+                             key=lambda f: ORDER.index(f.name) if f.name in ORDER else 99)
         self.kinds = {f.name: _kind(f.name, str(f.type)) for f in self.fields}
         self.optional = {f.name for f in self.fields if "None" in str(f.type)}
         self.editors: dict[str, QWidget] = {}
@@ -124,7 +138,7 @@ class PromoForm(QWidget):
         if kind == "choice":
             combo = QComboBox()
             for choice in _choices()[name]:
-                combo.addItem(choice, choice)
+                combo.addItem(_(CHOICE_LABELS.get(choice, choice)), choice)
             combo.currentIndexChanged.connect(self._edited)
             return combo
         if kind.endswith("_map"):

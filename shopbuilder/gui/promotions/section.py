@@ -109,6 +109,7 @@ class PromotionsSection(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_widget)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.info = QLabel()
         self.info.setWordWrap(True)
@@ -146,7 +147,7 @@ class PromotionsSection(QWidget):
         splitter = QSplitter()
         for widget in (left, scroll, right):
             splitter.addWidget(widget)
-        splitter.setSizes([230, 470, 320])
+        splitter.setSizes([210, 520, 300])
         splitter.setChildrenCollapsible(False)
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)

@@ -210,3 +210,57 @@ def test_section_opens_the_editor_at_a_path(section) -> None:  # type: ignore[no
     assert e.before.code == "CUP-10"
     assert e.grid.currentIndex().row() == 2
     e.reject()
+    section.open_path("products[GONE-1].title")
+    assert "GONE-1" in section.error_label.text()
+
+
+def test_cancel_asks_before_losing_typed_changes(ctx, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui import dialogs
+    from shopbuilder.gui.catalog.editor import ProductEditor
+
+    e = ProductEditor(ctx, "CUP-10")
+    qtbot.addWidget(e)
+    e.open()
+    assert not e.is_modified()
+    assert type_cell(e, 0, "stock", "5")
+    assert e.is_modified()
+    dialogs.queue_answer(False)  # "keep editing"
+    e.reject()
+    assert e.isVisible() and "not saved" in dialogs.shown[-1][1]
+    dialogs.queue_answer(True)
+    e.reject()
+    assert not e.isVisible()
+    assert product(ctx.workspace, "CUP-10").skus[0].stock != 5
+
+
+def test_typing_in_a_grid_cell_through_the_view(new_editor, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLineEdit
+
+    e = new_editor
+    e.options.add_option("尺码", ["S", "M"])
+    index = e.model.index(1, e.model.field_column("price"))
+    e.activateWindow()
+    e.grid.setCurrentIndex(index)
+    e.grid.edit(index)
+    [editor] = e.grid.viewport().findChildren(QLineEdit)  # the delegate's editor
+    editor.setText("１２.５")  # full-width digits are fine
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next loop turn
+    qtbot.waitUntil(lambda: e.model.rows[1].price == 1250, timeout=2000)
+    assert e.model.data(index) == "12.50"
+
+
+def test_option_issues_are_shown_under_the_option(new_editor) -> None:  # type: ignore[no-untyped-def]
+    e = new_editor
+    e.code.setText("OPT-1")
+    e.title.setText("规格测试")
+    key = e.options.add_option("颜色", ["红", "红"])  # typed twice
+    e.fill_field.setCurrentIndex(e.fill_field.findData("price"))
+    e.fill_value.setText("10")
+    assert e.fill_column()
+    assert not e.save()
+    label = e.options._rows[key][3]
+    assert label.isVisible() and "appears twice" in label.text()
+    assert "Option 1" in e.summary.text()
+    e.options.set_values(key, ["红", "蓝"])
+    e.fill_column()
+    assert e.save()

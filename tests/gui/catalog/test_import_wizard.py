@@ -38,13 +38,21 @@ def test_import_with_row_errors(section, sheet: Path, qtbot: QtBot, qtmodelteste
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert "3 data rows" in wizard.mapping_page.detected.text()
+    fmt = wizard.mapping_page.format
+    assert fmt.currentData() == "template" and wizard.options(True).format == "auto"
+    fmt.setCurrentIndex(fmt.findData("shopify"))
+    assert wizard.options(True).format == "shopify"  # the user overrides the detection
+    fmt.setCurrentIndex(fmt.findData("template"))
     m = wizard.mapping
     qtmodeltester.check(m)
     rows = {m.headers[r]: m.data(m.index(r, 1)) for r in range(m.rowCount())}
     assert rows["售价"].endswith("price") and rows["备注"] == "(not imported)"
     # fix the mapping: 备注 → subtitle
     note = m.headers.index("备注")
-    assert m.setData(m.index(note, 1), "subtitle")
+    combo = wizard.mapping_page.view.indexWidget(m.index(note, 1))  # a persistent editor
+    combo.setCurrentIndex(combo.findData("subtitle"))
+    combo.activated.emit(combo.currentIndex())  # what a user's pick sends
+    assert m.mapping["备注"] == "subtitle"
     assert m.changes() == {"备注": "subtitle"}
     wizard.next()
     check = wizard.check_page

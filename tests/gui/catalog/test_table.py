@@ -249,3 +249,29 @@ def test_decode_skips_what_is_not_an_image(tmp_path) -> None:  # type: ignore[no
     bad = tmp_path / "x"
     bad.write_bytes(b"nope")
     assert decode({"a": bad, "b": tmp_path / "missing"}) == {"a": None, "b": None}
+
+
+def test_enter_opens_the_product_under_the_cursor(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    section.activateWindow()
+    section.view.setFocus()
+    section.view.setCurrentIndex(section.model.index(row_of_code(section, "PAN-11"), 0))
+    qtbot.waitUntil(section.view.hasFocus, timeout=2000)
+    qtbot.keyClick(section.view, Qt.Key.Key_Return)
+    assert section.editor is not None and section.editor.before.code == "PAN-11"
+    section.editor.reject()
+
+
+def test_selection_follows_the_products_when_sorting(section) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from shopbuilder.gui.catalog.table_model import COL
+
+    chosen = ["HOOD-02", "CUP-10", "DIFF-13"]
+    section.select_rows([row_of_code(section, c) for c in chosen])
+    before = set(section.selected_ids())
+    section.view.sortByColumn(COL["price"], Qt.SortOrder.DescendingOrder)
+    assert set(section.selected_ids()) == before  # a bulk edit now hits the same products
+    assert {section.model.row_at(r).code for r in
+            {i.row() for i in section.view.selectionModel().selectedRows()}} == set(chosen)
