@@ -9,6 +9,7 @@ loaded once.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
@@ -54,9 +55,14 @@ class Checker:
         self.sheet, self.ds, self.ex, self.shas, self.report = sheet, ds, existing, shas, report
         self.has_options = any(k in ds.columns for k in OPTION_KEYS)
         self.weight_key = "weight_kg" if "weight_kg" in ds.columns else "weight_g"
-        self.taken = set(existing.skus)
-        self.taken.update(s.code for d in ds.drafts for s in d.skus if s.code)
+        given = [s.code for d in ds.drafts for s in d.skus if s.code]
+        self.given = given
+        self.taken: set[str] | None = None  # codes in use, built when one must be made up
+        # SKU codes on more than one row: only these need tracking across products
+        self.repeated = ({c for c, n in Counter(given).items() if n > 1}
+                         if len(set(given)) != len(given) else set())
         self.sku_owner: dict[str, tuple[str, int]] = {}  # code → (product code, row)
+        self.product_values = itemgetter(*PRODUCT_COLS)
         self.plan = Plan()
         self.bad: set[str] = set()
         self.category_cache: dict[str, tuple[int | None, str | None]] = {}
@@ -191,9 +197,13 @@ class Checker:
 
     def options(self, draft: Draft) -> list[dict[str, Any]]:
         options = []
+        try:  # the common case: every SKU has a value for every option
+            columns = list(zip(*[s.option_values for s in draft.skus], strict=True))
+        except ValueError:
+            columns = [[s.option_values[n] for s in draft.skus if len(s.option_values) > n]
+                       for n in range(len(draft.option_names))]
         for n, name in enumerate(draft.option_names):
-            values = list(dict.fromkeys([s.option_values[n] for s in draft.skus
-                                         if len(s.option_values) > n]))
+            values = list(dict.fromkeys(columns[n])) if n < len(columns) else []
             options.append({"name": name.strip(), "values": values})
         return options
 
@@ -203,6 +213,7 @@ class Checker:
         records: list[SkuRecord] = []
         has_image = "sku_image" in self.ds.columns
         skus, owners, positions = self.ex.skus, self.sku_owner, self.positions
+        repeated = self.repeated
         stored = self.stored_values
         for n, sd in enumerate(draft.skus):
             code = sd.code
@@ -217,7 +228,8 @@ class Checker:
                 draft.error(sd.row, self.ds.header("sku_code"), code, _(
                     "SKU code {code!r} belongs to product {owner!r}").format(
                     code=code, owner=owner))
-            first = owners.setdefault(code, (draft.code, sd.row))
+            first = owners.setdefault(code, (draft.code, sd.row)) if code in repeated \
+                else (draft.code, 0)
             if first[0] != draft.code:
                 draft.error(sd.row, self.ds.header("sku_code"), code, _(
                     "SKU code {code!r} is already used on row {row}").format(
@@ -244,6 +256,9 @@ class Checker:
         found = by_options.get(tuple(sd.option_values))
         if found is not None:
             return found
+        if self.taken is None:
+            self.taken = set(self.ex.skus)
+            self.taken.update(self.given)
         k = n + 1
         while f"{draft.code}-{k}" in self.taken:
             k += 1
@@ -258,11 +273,10 @@ class Checker:
         ex = self.ex.products.get(draft.code)
         if ex is None:
             return True, []
-        changed = pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS)
+        changed = pending is not None or self.product_values(prow) != self.product_values(ex)
         own = self.ex.skus_by_product.get(ex["id"], [])
         removed: list[str] = []
-        if len(own) != len(records) or any(r[0] != c for r, c in zip(records, own,
-                                                                       strict=False)):
+        if [r[0] for r in records] != own:
             listed = {r[0] for r in records}
             removed = [c for c in own if c not in listed]
         if changed or removed:
@@ -282,7 +296,7 @@ class Checker:
         if ex is None:
             plan.new_products.append(prow)
             report.created += 1
-        elif pending is not None or any(prow[c] != ex[c] for c in PRODUCT_COLS):
+        elif pending is not None or self.product_values(prow) != self.product_values(ex):
             prow["id"] = ex["id"]
             plan.changed_products.append(prow)
         for code, old, values in records:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -45,7 +46,7 @@ class SkuDraft:
     image_ref: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity (grouping rows)
 class Draft:
     code: str
     index: int  # sheet.rows position of the product's first row
@@ -187,12 +188,13 @@ def _product_cells(draft: Draft, ds: DraftSet, numbers: list[int], index: int,
 
 def _sku_drafts(ds: DraftSet, sheet: Sheet, numbers: list[int],
                 sku_at: list[tuple[int, Draft]]) -> None:
-    rows, headers, columns = sheet.rows, sheet.headers, ds.columns
+    headers, columns = sheet.headers, ds.columns
     at = [i for i, _d in sku_at]
+    sku_rows = list(map(sheet.rows.__getitem__, at))
 
     def column(key: str) -> list[str]:
         col = columns.get(key)
-        return [rows[i][col] for i in at] if col is not None else [""] * len(at)
+        return list(map(itemgetter(col), sku_rows)) if col is not None else [""] * len(at)
 
     parsed: list[list[Any]] = []
     for key in SKU_PARSERS:
@@ -202,12 +204,15 @@ def _sku_drafts(ds: DraftSet, sheet: Sheet, numbers: list[int],
         ds.sku_attrs.append(attr)
         texts = column(key)
         cache: dict[str, Any] = {}  # sheets repeat prices, stock and weights a lot
-        lookup = cache.get
-        values = [lookup(t, _MISSING) for t in texts]
-        for j, text in enumerate(texts):
-            if values[j] is not _MISSING:
-                continue
-            value = lookup(text, _MISSING)
+        values = list(map(cache.get, texts, repeat(_MISSING)))
+        j = -1
+        while True:  # only the misses (first sight of a text, bad cells) are parsed
+            try:
+                j = values.index(_MISSING, j + 1)
+            except ValueError:
+                break
+            text = texts[j]
+            value = cache.get(text, _MISSING)
             if value is _MISSING:
                 draft, number, header = sku_at[j][1], numbers[at[j]], headers[columns[key]]
                 if key == "price" and not text:
@@ -226,10 +231,11 @@ def _sku_drafts(ds: DraftSet, sheet: Sheet, numbers: list[int],
                    if f"option{n}_value" in columns]
     options = [list(t) if not t or t[-1] else _trim(t)
                for t in (zip(*option_cols, strict=True) if option_cols else [()] * len(at))]
-    codes, images = column("sku_code"), column("sku_image")
-    for j, (index, draft) in enumerate(sku_at):
-        draft.skus.append(SkuDraft(index, numbers[index], codes[j], options[j], value_rows[j],
-                                   images[j]))
+    skus = list(map(SkuDraft, at, map(numbers.__getitem__, at), column("sku_code"), options,
+                    value_rows, column("sku_image")))
+    owners = map(itemgetter(1), sku_at)
+    for draft, group in groupby(zip(owners, skus, strict=True), key=itemgetter(0)):
+        draft.skus.extend(map(itemgetter(1), group))
 
 
 def _trim(values: tuple[str, ...]) -> list[str]:

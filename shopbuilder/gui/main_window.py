@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
 
     def new_shop(self) -> None:
         """The one-click wizard; falls back to a name prompt if it cannot load."""
+        if self.workspace is None:  # still opening at start-up
+            return
         try:
             from shopbuilder.gui.wizard import open_wizard
         except ImportError:

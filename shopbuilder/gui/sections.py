@@ -139,7 +139,7 @@ def build_section(spec: SectionSpec, ctx: SectionContext) -> QWidget:
     try:
         factory = spec.factory()
     except (ImportError, AttributeError) as exc:
-        log.info("section %s not available: %s", spec.key, exc)
+        log.warning("section %s not available: %s", spec.key, exc, exc_info=True)
         return placeholder(_("The {section} section is not available yet.").format(
             section=_(spec.title)))
     return factory(ctx)

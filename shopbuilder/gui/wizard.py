@@ -286,7 +286,7 @@ class ShopWizard(QWizard):
         self.products.progress.hide()
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
-        if error is None:
+        if error is None or type(error).__name__.endswith("Cancelled"):  # ours or the import's
             self.products.status.setText(_("Cancelled; no shop was created."))
             return
         if not isinstance(error, ShopBuilderError):

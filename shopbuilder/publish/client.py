@@ -103,13 +103,19 @@ class _Tally:
         self._lock = threading.Lock()
 
     def add(self, length: int) -> None:
+        """One more part of `length` bytes sent."""
         with self._lock:
-            if length:
-                self.parts += 1
-                self.bytes += length
-                self.done += length
+            self.parts += 1
+            self.bytes += length
+            self.done += length
             if self.progress is not None:
-                self.progress(self.total if not length else self.done, self.total)
+                self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        """Nothing to send (the receiver already had it all)."""
+        with self._lock:
+            if self.progress is not None:
+                self.progress(self.total, self.total)
 
 
 class PublishClient:
@@ -247,7 +253,7 @@ class PublishClient:
                                      "checksum; is the file changing while it uploads?"))
         else:
             outcome = self.complete(upload_id)
-            tally.add(0)
+            tally.finish()
         info, created = outcome
         return UploadResult(upload_id, int(info["version"]), sha256, size, upload["parts"],
                             tally.parts, skipped, tally.bytes, created)

@@ -129,10 +129,15 @@ def _square(x: int) -> int:
 
 
 def test_run_in_process(qtbot: object) -> None:
-    task = run_in_process(_square, 12)
-    with qtbot.waitSignal(task.sig_finished, timeout=30000):
-        pass
-    assert task.result == 144
+    from shopbuilder.gui.workers import shutdown_process_pool
+
+    try:
+        task = run_in_process(_square, 12)
+        with qtbot.waitSignal(task.sig_finished, timeout=30000):
+            pass
+        assert task.result == 144
+    finally:
+        shutdown_process_pool()
 
 
 def test_cancelled_exception_is_not_an_error(qtbot: object) -> None:

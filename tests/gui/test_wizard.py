@@ -104,3 +104,29 @@ def test_bad_colour_is_shown_on_the_brand_step(
     qtbot.waitUntil(lambda: wizard.task is None, timeout=10000)  # type: ignore[attr-defined]
     assert wizard.currentPage() is wizard.brand
     assert "#RRGGBB" in wizard.brand.rows["primary_color"].error.text()
+
+
+def test_cancel_while_creating_leaves_no_shop(qtbot: object, main_window: MainWindow,
+                                              monkeypatch: object) -> None:
+    import time
+
+    import shopbuilder.gui.wizard as wizard_module
+    from shopbuilder.quickstart import create_quick_shop
+
+    def slow_start(ws, data, progress=None, cancel=None):  # type: ignore[no-untyped-def]
+        while not cancel():  # the user has not pressed Cancel yet
+            time.sleep(0.01)
+        return create_quick_shop(ws, data, progress, cancel)
+
+    monkeypatch.setattr(wizard_module, "create_quick_shop", slow_start)  # type: ignore[attr-defined]
+    wizard = open_from_menu(main_window)
+    wizard.brand.name.setText("Cancelled Shop")
+    wizard.next()
+    before = main_window._existing_slugs()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.task is not None
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=10000)  # type: ignore[attr-defined]
+    assert wizard.isVisible(), "the first Cancel stops the job, not the wizard"
+    assert "Cancelled" in wizard.products.status.text()
+    assert main_window._existing_slugs() == before
