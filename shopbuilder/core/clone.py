@@ -17,8 +17,11 @@ from shopbuilder.core.timeutil import utcnow
 
 
 def shop_tables() -> list[Table]:
-    """Tables holding a shop's rows, parents before children."""
-    return [t for t in Base.metadata.sorted_tables if "shop_id" in t.c and t.name != "shops"]
+    """Tables holding a shop's rows that a clone copies, parents before children.
+    A table opts out with ``__table_args__ = {"info": {"clone": False}}`` (history of
+    things done to the source shop, such as its publishes)."""
+    return [t for t in Base.metadata.sorted_tables
+            if "shop_id" in t.c and t.name != "shops" and t.info.get("clone", True)]
 
 
 def copy_shop_rows(session: Session, source_id: int, new_slug: str, new_name: str) -> int:

@@ -227,7 +227,10 @@ def rule_findings(promos: ShopPromos) -> list[Finding]:
     """Promotions that went stale since they were saved (a SKU deleted or repriced),
     and facts the lint must show (模拟成团)."""
     out = []
-    products = {s.product_code for s in promos.skus.values()}
+    by_product: dict[str, list[str]] = {}
+    for info in promos.skus.values():
+        by_product.setdefault(info.product_code, []).append(info.code)
+    products = set(by_product)
     for coupon in promos.coupons:
         if coupon.scope in ("products", "exclude"):
             for item in sorted(coupon.items - products):
@@ -236,6 +239,14 @@ def rule_findings(promos: ShopPromos) -> list[Finding]:
                                        "product {code!r} no longer exists").format(code=item)))
     for camp in promos.campaigns:
         loc = camp.location
+        if camp.kind == "group_buy":  # a SKU added to the product after the campaign
+            for code in by_product.get(camp.product_code, ()):
+                if code in camp.sku_prices:
+                    continue
+                out.append(Finding("promo.sku_without_group_price", Severity.ERROR,
+                                   f"{loc}.sku_prices.{code}", _(
+                                       "{code} was added to the product after the group-buy "
+                                       "and has no group price").format(code=code)))
         for code, price in camp.sku_prices.items():
             sku = promos.skus.get(code)
             if sku is None:

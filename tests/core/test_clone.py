@@ -72,3 +72,19 @@ def test_clone_refuses_a_taken_slug(demo_workspace: Workspace) -> None:
     with pytest.raises(ValidationError) as info, demo_workspace.session() as s:
         ssvc.clone_shop(s, "demo", "demo")
     assert info.value.path == "slug"
+
+
+def test_clone_leaves_the_source_publish_history_behind(demo_workspace: Workspace) -> None:
+    from shopbuilder.core.models import PublishRecord
+
+    ws = demo_workspace
+    with ws.session() as s:
+        shop_id = ssvc.get_shop(s, "demo").id
+        s.add(PublishRecord(shop_id=shop_id, target="prod", sha256="ab" * 32, result="ok"))
+    with ws.session() as s:
+        ssvc.clone_shop(s, "demo", "fresh")
+        clone_id = ssvc.get_shop(s, "fresh").id
+        assert s.query(PublishRecord).filter_by(shop_id=shop_id).count() == 1
+        assert s.query(PublishRecord).filter_by(shop_id=clone_id).count() == 0
+    assert "publish_history" not in [t.name for t in shop_tables()]
+    assert "skus" in [t.name for t in shop_tables()]

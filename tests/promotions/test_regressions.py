@@ -135,3 +135,16 @@ def test_quote_takes_several_lines_after_one_sku_option(ws: Workspace,
     assert code == 0, out.err
     assert [(x["sku_code"], x["qty"]) for x in json.loads(out.out)["lines"]] == [
         ("CUP", 1), ("SOCK", 2), ("TEE-R", 1)]
+
+
+def test_a_sku_added_after_a_group_buy_has_no_group_price(ws: Workspace) -> None:
+    """"Every SKU priced" was only checked when the group-buy was saved; a SKU added to
+    the product later went to the bundle with no group price at all."""
+    with ws.session() as s:
+        csvc.add_campaign(s, SLUG, group_buy())
+        data = psvc.product_data(psvc.get_product(s, SLUG, "TEE"))
+        data.options[0].values.append("黑")
+        data.skus.append(psvc.SkuData("TEE-B", 10000, stock=5, option_values=["黑"]))
+        psvc.update_product(s, SLUG, "TEE", data)
+        found = [(f.rule, str(f.severity), f.location) for f in worst_case(s, SLUG)]
+    assert found == [("promo.sku_without_group_price", "error", "group_buys[0].sku_prices.TEE-B")]

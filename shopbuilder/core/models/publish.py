@@ -35,6 +35,8 @@ class PublishRecord(ShopOwned, Base):
     the row's optimistic-locking counter)."""
 
     __tablename__ = "publish_history"
+    # A clone is a new client's shop that has never been published: not copied.
+    __table_args__ = {"info": {"clone": False}}
 
     target: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(16), default="publish")
