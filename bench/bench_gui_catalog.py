@@ -9,7 +9,8 @@ Measures, in a fresh process showing the real `CatalogSection` offscreen:
   in-memory search index (built in the background after opening; the time until it is
   ready is printed too) and without it (the SQL search used until then);
 - peak RSS of that process (goal ≤ 400 MB);
-plus scroll-to-end, sort-by-price and an inline price edit for information.
+plus scroll-to-end, sort-by-price, an inline price edit and a bulk status change of
+1,000 products (one undo step, run in a worker) for information.
 The shop is generated once with Core bulk inserts (not the per-product service) and
 cached under /tmp by size.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -195,6 +197,13 @@ def measure(db: Path) -> dict[str, float]:
     assert section.model.setData(index, "88.80")
     paint(app, section.view)
     out["inline_price_edit_ms"] = (time.perf_counter() - t) * 1000
+    from shopbuilder.gui.catalog.edits import BulkChange
+
+    ids = [section.model.product_id(r) for r in range(min(1000, section.model.rowCount()))]
+    t = time.perf_counter()
+    assert section.bulk_edit(ids, BulkChange(on_shelf=False))  # in a worker, with progress
+    paint(app, section.view)
+    out["bulk_status_1000_ms"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     again = CatalogSection(ctx)  # the user comes back to the shop's catalog
     again.resize(1200, 800)
@@ -221,8 +230,11 @@ def main() -> None:
         generate(tmp, skus, per_product)
         tmp.rename(db)
         print(f"generated {skus:,} SKUs in {time.perf_counter() - t:.1f} s → {db}")
-    result = subprocess.run([sys.executable, __file__, "--measure", str(db)],
+    work = Path(tempfile.mkdtemp()) / "ws.db"  # the run edits: keep the cached shop clean
+    shutil.copyfile(db, work)
+    result = subprocess.run([sys.executable, __file__, "--measure", str(work)],
                             capture_output=True, text=True, check=True)
+    shutil.rmtree(work.parent, ignore_errors=True)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"shop: {int(figures['products']):,} products, {skus:,} SKUs")
     for key, value in figures.items():

@@ -70,6 +70,15 @@ def shoot(lang: str, out: Path) -> list[Path]:
         path = out / f"{lang}-{index + 1}-{spec.key}.png"
         window.grab().save(str(path))
         saved.append(path)
+    export = window.section_widget("export")
+    if export is not None and hasattr(export, "export"):
+        export.force.setChecked(True)
+        export.path.setText(str(tmp / "export" / "demo.zip"))
+        export.export()
+        settle()
+        path = out / f"{lang}-7-export-done.png"
+        window.grab().save(str(path))
+        saved.append(path)
     from shopbuilder.gui.settings_dialog import SettingsDialog
     dialog = SettingsDialog(window)
     dialog.show()
@@ -78,6 +87,18 @@ def shoot(lang: str, out: Path) -> list[Path]:
     dialog.grab().save(str(path))
     saved.append(path)
     dialog.close()
+    from shopbuilder.gui import crash, dialogs
+
+    try:
+        raise RuntimeError("demo crash for the screenshot")
+    except RuntimeError:
+        crash.handle_exception(*sys.exc_info(), parent=window)
+    settle()
+    box = dialogs._open[-1]
+    path = out / f"{lang}-8-crash.png"
+    box.grab().save(str(path))
+    saved.append(path)
+    box.close()
     try:
         from shopbuilder.gui.wizard import ShopWizard
     except ImportError:

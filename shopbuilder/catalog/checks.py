@@ -69,6 +69,12 @@ class Checker:
         self.positions = [SKU_INDEX[a] for a in ds.sku_attrs]  # SkuDraft.values → SKU_COLS
         # a stored SKU tuple → its values in SkuDraft.values order, compared in one go
         at = [SKU_VALUES + i for i in self.positions]
+        # (*SkuDraft.values, option values, *stored values) → values in SKU_COLS order
+        n = len(self.positions)
+        self.merge = itemgetter(*[
+            self.positions.index(k) if k in self.positions
+            else n if k == 0 and self.has_options else n + 1 + k
+            for k in range(len(SKU_COLS))])
         self.stored_values: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
             itemgetter(*at) if len(at) > 1 else
             (lambda row: (row[at[0]],)) if at else (lambda row: ()))
@@ -213,7 +219,7 @@ class Checker:
         records: list[SkuRecord] = []
         has_image = "sku_image" in self.ds.columns
         skus, owners, positions = self.ex.skus, self.sku_owner, self.positions
-        repeated = self.repeated
+        repeated, merge = self.repeated, self.merge
         stored = self.stored_values
         for n, sd in enumerate(draft.skus):
             code = sd.code
@@ -238,13 +244,16 @@ class Checker:
                     not self.has_options or old[SKU_VALUES] == sd.option_values):
                 records.append((code, old, None))  # unchanged: the common re-import case
                 continue
-            rec = list(old[SKU_VALUES:]) if old is not None else list(NEW_SKU_VALUES)
+            base = old[SKU_VALUES:] if old is not None else NEW_SKU_VALUES
+            if not has_image:  # sheet cells over stored (or default) values, in C
+                records.append((code, old, merge((*sd.values, sd.option_values, *base))))
+                continue
+            rec = list(base)
             for i, value in zip(positions, sd.values, strict=True):
                 rec[i] = value
-            if has_image:
-                sha = self.shas.get(sd.image_ref) if sd.image_ref else None
-                if sha or not sd.image_ref:  # a failed image keeps the SKU's old one
-                    rec[SKU_INDEX["image"]] = sha
+            sha = self.shas.get(sd.image_ref) if sd.image_ref else None
+            if sha or not sd.image_ref:  # a failed image keeps the SKU's old one
+                rec[SKU_INDEX["image"]] = sha
             if self.has_options:
                 rec[0] = sd.option_values
             records.append((code, old, tuple(rec)))

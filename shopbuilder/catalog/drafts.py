@@ -125,7 +125,8 @@ def build_drafts(sheet: Sheet, mapping: dict[int, str]) -> DraftSet:
         code = row[code_col] if code_col is not None else ""
         title = row[title_col] if title_col is not None else ""
         if code:
-            draft = by_code.get(code)
+            draft = current if current is not None and code == current.code \
+                else by_code.get(code)
         elif title and (current is None or title != current.text.get("title")):
             code = title_code(title)
             draft = by_code.get(code)

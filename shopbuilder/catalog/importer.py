@@ -183,6 +183,8 @@ def _images(sheet: Sheet, ds: DraftSet, options: ImportOptions, report: ImportRe
     """ref → (sha256, bytes, name), or None when it failed (the row gets a warning).
     Nothing is stored yet: only an import that goes ahead stores its images."""
     refs: list[tuple[str, int, str]] = []  # ref, row, column
+    if not (ds.has("images") or ds.has("sku_image")):
+        return {}
     for d in ds.drafts:
         refs += [(ref, row, ds.header("images")) for _p, _s, ref, row in d.images]
         refs += [(s.image_ref, s.row, ds.header("sku_image")) for s in d.skus if s.image_ref]

@@ -123,7 +123,8 @@ def read_csv(path: Path) -> Sheet:
     sep = sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        rows = [[c.strip() for c in row] for row in reader]
+        strip = str.strip
+        rows = [list(map(strip, row)) for row in reader]
     except csv.Error as exc:
         raise ValidationError("file", _("{name}: broken CSV ({err})").format(
             name=path.name, err=exc)) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -96,18 +97,14 @@ def load_existing(session: Session, shop_id: int) -> Existing:
     cols = [S.c.id, S.c.product_id, S.c.code, type_coerce(S.c.option_values, String),
             *(S.c[c] for c in SKU_COLS[1:])]
     by_product = ex.skus_by_product
-    query = select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.id)
+    query = select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.product_id, S.c.id)
     result: Any = (conn.exec_driver_sql(str(query.compile(dialect=conn.dialect)), (shop_id,))
                    if raw else session.execute(query))
-    for row in result:
-        values = row[SKU_VALUES]
-        if isinstance(values, str):
-            found = decoded.get(values)
-            if found is None:
-                found = decoded[values] = json.loads(values)
-            row = (*row[:SKU_VALUES], found, *row[SKU_VALUES + 1:])
-        ex.skus[row[2]] = row
-        by_product.setdefault(row[1], []).append(row[2])
+    rows = [(*row[:SKU_VALUES], value(row[SKU_VALUES]), *row[SKU_VALUES + 1:])
+            for row in result]
+    ex.skus = dict(zip(map(itemgetter(2), rows), rows, strict=True))
+    for pid, group in groupby(rows, key=itemgetter(1)):
+        by_product[pid] = list(map(itemgetter(2), group))
     ex.categories = load_existing_categories(session, shop_id)
     return ex
 

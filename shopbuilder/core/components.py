@@ -51,7 +51,40 @@ def validate_component(c: Collector, path: str, component: Any) -> None:
         c.add(f"{path}.id", _("a component needs an id"))
     settings = component.get("settings", {})
     for error in sorted(_validator(kind).iter_errors(settings), key=lambda e: list(e.path)):
-        c.add(f"{path}.settings{json_path(error.absolute_path)}", error.message)
+        where = f"{path}.settings{json_path(error.absolute_path)}"
+        if error.validator == "required":  # name the missing field in the path
+            missing = [k for k in error.validator_value
+                       if isinstance(error.instance, dict) and k not in error.instance]
+            if missing:
+                c.add(f"{where}.{missing[0]}", _("required"))
+                continue
+        c.add(where, schema_message(error))
+
+
+def schema_message(error: Any) -> str:
+    """jsonschema's English message, said in the user's language for the rules the
+    component schemas use (the GUI shows it beside the field)."""
+    rule, value = error.validator, error.validator_value
+    if rule == "minLength":
+        return _("must not be empty") if value == 1 else _(
+            "at least {n} characters").format(n=value)
+    if rule == "maxLength":
+        return _("at most {n} characters").format(n=value)
+    if rule == "minimum":
+        return _("must be at least {n}").format(n=value)
+    if rule == "maximum":
+        return _("must be at most {n}").format(n=value)
+    if rule == "minItems":
+        return _("needs at least {n} entries").format(n=value)
+    if rule == "maxItems":
+        return _("at most {n} entries").format(n=value)
+    if rule == "enum":
+        return _("must be one of {choices}").format(choices=", ".join(map(str, value)))
+    if rule == "pattern":
+        return _("{value!r} is not in the expected form").format(value=error.instance)
+    if rule == "type":
+        return _("must be of type {type}").format(type=value)
+    return str(error.message)
 
 
 def default_settings(kind: str) -> dict[str, Any]:

@@ -146,7 +146,12 @@ def launch(db: str | None = None, lang: str | None = None,
     apply_settings_env()
     window = create_main_window(None)
     window.show()  # type: ignore[attr-defined]
-    start(window, database_url(db))
+    from PySide6.QtCore import QTimer
+
+    url = database_url(db)
+    # Once the window is up: the worker's imports (SQLAlchemy …) would otherwise
+    # compete for the GIL with building and painting the window.
+    QTimer.singleShot(0, lambda: start(window, url))
     return app, window
 
 

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from shopbuilder.core.errors import ShopBuilderError
@@ -61,6 +62,7 @@ class CrashDialog(QMessageBox):
                                   "with a report.").format(path=log_file()))
         self.setDetailedText(details)
         self.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 def handle_exception(exc_type: type[BaseException], exc: BaseException,

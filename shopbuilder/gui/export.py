@@ -287,19 +287,25 @@ class ExportSection(QWidget):
             return
         self.stage.setText(_("Exported to {path}").format(path=result.path))
         report = result.size_report
-        rows = [(_("Configuration"), report.config, report.config_budget),
-                (_("Pictures"), report.assets, report.asset_budget),
-                (_("Posters"), report.posters, None),
-                (_("Total"), report.total, None)]
-        of_budget = _("of {budget}")
+        over = list(getattr(report, "assets_over_budget", []))
+        red, grey = "color:#B42318", "color:#6B7280"
+        config_note = _("limit {budget}").format(budget=human_size(report.config_budget))
+        picture_note = _("each at most {budget}").format(budget=human_size(report.asset_budget))
+        if over:
+            picture_note += " — " + _("{n} over").format(n=len(over))
+        rows = [(_("Configuration"), report.config, config_note,
+                 red if report.config > report.config_budget else grey),
+                (_("Pictures"), report.assets, picture_note, red if over else grey),
+                (_("Posters"), report.posters, "", grey),
+                (_("Total"), report.total, "", grey)]
         html = "<table cellpadding='2'>" + "".join(
             f"<tr><td>{name}</td><td align='right'>{human_size(size)}</td>"
-            f"<td style='color:#6B7280'>"
-            f"{of_budget.format(budget=human_size(budget)) if budget else ''}</td></tr>"
-            for name, size, budget in rows) + "</table>"
-        largest = sorted(result.files, key=lambda f: -f.size)[:5]
+            f"<td style='{style}'>{note}</td></tr>" for name, size, note, style in rows
+        ) + "</table>"
+        largest = over[:5] or sorted(result.files, key=lambda f: -f.size)[:5]
         if largest:
-            html += "<p><b>" + _("Largest files") + "</b><br>" + "<br>".join(
+            title = _("Pictures over the limit") if over else _("Largest files")
+            html += f"<p><b>{title}</b><br>" + "<br>".join(
                 f"{f.path} — {human_size(f.size)}" for f in largest) + "</p>"
         self.report.setText(html)
         self.show_button.show()

@@ -38,7 +38,7 @@ class SettingsDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        note = QLabel(_("Language changes apply the next time the app starts."))
+        note = QLabel(_("Language and data location changes apply the next time the app starts."))
         note.setObjectName("hint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -268,6 +268,19 @@ def _check_overlaps(session: Session, c: Collector, shop: Shop, data: CampaignDa
                 skus=shared, label=KIND_LABEL[other.kind], key=other.key))
 
 
+def _shapes_ok(c: Collector, data: CampaignData) -> bool:
+    """Per-SKU fields are mappings and sessions a list, or the rules cannot be checked."""
+    ok = True
+    for name in ("sku_prices", "leader_prices", "sku_stock"):
+        if hasattr(data, name) and not isinstance(getattr(data, name), dict):
+            c.add(name, _("must map SKU codes to whole numbers"))
+            ok = False
+    if isinstance(data, FlashSaleData) and not isinstance(data.slots, (list, tuple)):
+        c.add("slots", _("must be a list of sessions like 10:00–12:00"))
+        ok = False
+    return ok
+
+
 def validate_campaign(session: Session, shop: Shop, data: CampaignData,
                       current: Campaign | None = None) -> tuple[Product, dict[str, Sku]]:
     c = Collector()
@@ -280,7 +293,7 @@ def validate_campaign(session: Session, shop: Shop, data: CampaignData,
     for name in ("loss_leader", "allow_overlap"):
         r.check_flag(c, name, getattr(data, name))
     product, skus = _product_and_skus(session, shop, c, data)
-    if product is not None:
+    if product is not None and _shapes_ok(c, data):
         if isinstance(data, GroupBuyData):
             _validate_group_buy(c, data, skus)
         elif isinstance(data, BargainData):

@@ -45,6 +45,8 @@ class LowestPrice:
     location: str
     loss_leader: bool  # every promotion involved is marked as a deliberate loss leader
     lowest_not_loss_leader: int  # the lowest through promotions not so marked
+    via_not_loss_leader: tuple[str, ...] = ()  # how that one is reached
+    location_not_loss_leader: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def lowest_for(sku: SkuInfo, campaigns: list[CampaignRule], coupons: list[Coupon
     also returns how many (price context, coupon) pairs were checked."""
     stacks = stacks or _StackCache()
     best_unit, best_via, best_loc, best_ll = sku.price, (), "", True
-    best_plain = sku.price
+    best_plain, plain_via, plain_loc = sku.price, (), ""
     pairs = 0
     for ctx in _contexts(sku, campaigns):
         p, camp = ctx.price, ctx.camp
@@ -148,8 +150,11 @@ def lowest_for(sku: SkuInfo, campaigns: list[CampaignRule], coupons: list[Coupon
                 best_loc = ctx.location or used[0].location
             if not ll and unit < best_plain:
                 best_plain = unit
+                plain_via = camp_keys + tuple(c.key for c in used)
+                plain_loc = ctx.location or used[0].location
     return LowestPrice(sku.code, sku.price, sku.cost, sku.list_price, best_unit, best_via,
-                       best_loc, best_ll and bool(best_via), best_plain), pairs
+                       best_loc, best_ll and bool(best_via), best_plain, plain_via,
+                       plain_loc), pairs
 
 
 def lowest_prices_of(promos: ShopPromos) -> tuple[dict[str, LowestPrice], int]:
@@ -208,13 +213,22 @@ def price_findings(low: LowestPrice) -> list[Finding]:
             sku=low.sku_code, price=_yuan(max(low.lowest, 0)), via=via))]
     out = []
     if low.cost is not None and low.lowest < low.cost:
-        deliberate = low.lowest_not_loss_leader >= low.cost
-        out.append(Finding(
-            "promo.below_cost", Severity.WARNING if deliberate else Severity.ERROR, loc,
-            (_("{sku} sells at {price} through {via}, below its cost {cost} "
-               "(marked as a deliberate loss leader)") if deliberate else
-             _("{sku} can sell at {price} through {via}, below its cost {cost}")).format(
+        if low.loss_leader:
+            out.append(Finding("promo.below_cost", Severity.WARNING, loc, _(
+                "{sku} sells at {price} through {via}, below its cost {cost} "
+                "(marked as a deliberate loss leader)").format(
                 sku=low.sku_code, price=_yuan(low.lowest), via=via, cost=_yuan(low.cost))))
+        if low.lowest_not_loss_leader < low.cost:
+            # the error names the promotion that is *not* marked as a loss leader,
+            # which is not necessarily the one reaching the very lowest price
+            plain = not low.loss_leader or not low.via_not_loss_leader
+            out.append(Finding(
+                "promo.below_cost", Severity.ERROR,
+                loc if plain else low.location_not_loss_leader, _(
+                    "{sku} can sell at {price} through {via}, below its cost {cost}").format(
+                    sku=low.sku_code, cost=_yuan(low.cost),
+                    price=_yuan(low.lowest if plain else low.lowest_not_loss_leader),
+                    via=via if plain else ", ".join(low.via_not_loss_leader))))
     reference = low.list_price or low.price
     if low.lowest * 10 < reference:
         out.append(Finding("promo.over_90_off", Severity.WARNING, loc, _(

@@ -84,3 +84,13 @@ def test_dry_run_fetches_but_stores_nothing(shop: Workspace, tmp_path: Path,
     assert report.created == 1 and report.warnings == []
     with shop.session() as s:
         assert s.scalar(select(func.count()).select_from(Asset)) == 0
+
+
+def test_a_failed_import_stores_no_images(shop: Workspace, tmp_path: Path,
+                                          image_server: str) -> None:
+    rows = [HEAD, ["杯子", "CUP", "19", f"{image_server}/red.png", ""],
+            ["碗", "BOWL", "abc", f"{image_server}/photo.jpg", ""]]
+    report = import_file(shop, "acme", write_csv(tmp_path / "s.csv", rows))
+    assert report.failed and report.images_stored == 0
+    with shop.session() as s:
+        assert s.scalar(select(func.count()).select_from(Asset)) == 0

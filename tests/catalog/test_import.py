@@ -192,3 +192,25 @@ def test_cancel_writes_nothing(shop: Workspace, tmp_path: Path) -> None:
         import_file(shop, "acme", write_csv(tmp_path / "a.csv", GOOD),
                     progress=lambda stage, done, total: stages.append(stage), cancel=cancel)
     assert counts(shop) == (0, 0, 0)
+
+
+def test_named_presets_are_kept_per_shop(shop: Workspace, tmp_path: Path) -> None:
+    from shopbuilder.catalog.presets import (
+        delete_mapping_preset,
+        mapping_presets,
+        save_mapping_preset,
+    )
+    from shopbuilder.core.errors import ValidationError
+
+    headers = ["品名", "编号", "价格"]
+    sheet = write_csv(tmp_path / "p.csv", [headers, ["茶杯", "CUP", "19"]])
+    with shop.session() as s:
+        save_mapping_preset(s, "acme", "客户甲", {"品名": "title", "编号": "product_code",
+                                                "价格": "price"}, headers)
+        with pytest.raises(ValidationError):
+            save_mapping_preset(s, "acme", "bad", {"品名": "nope"})
+        assert set(mapping_presets(s, "acme")) == {"客户甲"}
+    assert import_file(shop, "acme", sheet).created == 1
+    with shop.session() as s:
+        delete_mapping_preset(s, "acme", "客户甲")
+        assert mapping_presets(s, "acme") == {}

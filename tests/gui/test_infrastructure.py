@@ -256,3 +256,27 @@ def test_missing_section_module_gives_a_placeholder(section_ctx: SectionContext)
 def test_section_keys() -> None:
     assert [s.key for s in SECTIONS] == ["brand", "pages", "catalog", "promotions",
                                          "posters", "export"]
+
+
+def test_progress_dialog_cancel_cancels_the_job(qtbot: object) -> None:
+    from shopbuilder.gui.workers import run_with_progress
+
+    started = threading.Event()
+
+    def work(job: Job) -> str:
+        started.set()
+        for i in range(2000):
+            job.check()
+            job.progress(i, 2000, "step")
+            time.sleep(0.005)
+        return "finished"
+
+    task = run_with_progress(None, "Working", work)
+    dialog = task.dialog  # type: ignore[attr-defined]
+    assert dialog.isVisible()
+    started.wait(5)
+    from PySide6.QtWidgets import QPushButton
+
+    with qtbot.waitSignals([task.sig_cancelled, task.sig_finished], timeout=10000):  # type: ignore[attr-defined]
+        dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    assert task.result is None

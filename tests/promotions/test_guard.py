@@ -60,9 +60,16 @@ def test_a_loss_leader_campaign_does_not_excuse_a_coupon(ws: Workspace) -> None:
                                              loss_leader=True))
         cpsvc.create_coupon(s, SLUG, coupon(key="x", kind="percent", value=62, threshold=0,
                                             scope="products", scope_items=["TEE"]))
-    # TEE-R: ¥30 in the (deliberate) group-buy, but also ¥38 with the unmarked coupon
-    assert by_rule(ws) == {"promo.below_cost": [("error", "coupons[0]"),
-                                                ("error", "group_buys[0].sku_prices.TEE-R")]}
+    # TEE-R: ¥30 in the (deliberate) group-buy, but also ¥38 with the unmarked coupon:
+    # the error names the coupon (it used to blame the group-buy marked as deliberate)
+    assert by_rule(ws) == {"promo.below_cost": [
+        ("error", "coupons[0]"), ("error", "coupons[0]"),
+        ("warning", "group_buys[0].sku_prices.TEE-R")]}
+    with ws.session() as s:
+        tee_r = [f for f in worst_case(s, SLUG) if "TEE-R" in f.message]
+    assert [(str(f.severity), f.location) for f in tee_r] == [
+        ("error", "coupons[0]"), ("warning", "group_buys[0].sku_prices.TEE-R")]
+    assert "¥38.00 through x" in tee_r[0].message and "¥30.00 through gb1" in tee_r[1].message
 
 
 def test_stacked_coupons_and_campaign_windows(ws: Workspace) -> None:

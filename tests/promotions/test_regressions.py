@@ -88,6 +88,13 @@ def test_day_counted_use_windows_end_at_local_midnight_across_dst(berlin: Worksp
         # and not before the day after the first possible claim
         assert quote(s, "berlin", ["MUG:1"], at=local("2026-03-20T23:59")).coupon_keys == ()
         assert quote(s, "berlin", ["MUG:1"], at=local("2026-03-21T00:00")).coupon_keys == ("c1",)
+        # N days from claim: claimed 27th 12:00 CET, usable until 30th 12:00 CEST
+        cpsvc.update_coupon(s, "berlin", "c1", coupon(
+            key="c1", threshold=0, value=100, claim_starts_at=local("2026-03-20T10:00"),
+            claim_ends_at=local("2026-03-27T12:00"), use_mode="days",
+            use_starts_at=None, use_ends_at=None, use_days=3))
+        assert quote(s, "berlin", ["MUG:1"], at=local("2026-03-30T11:59")).coupon_keys == ("c1",)
+        assert quote(s, "berlin", ["MUG:1"], at=local("2026-03-30T12:30")).coupon_keys == ()
 
 
 @pytest.mark.parametrize(("tz", "moment", "running"), [
@@ -148,3 +155,19 @@ def test_a_sku_added_after_a_group_buy_has_no_group_price(ws: Workspace) -> None
         psvc.update_product(s, SLUG, "TEE", data)
         found = [(f.rule, str(f.severity), f.location) for f in worst_case(s, SLUG)]
     assert found == [("promo.sku_without_group_price", "error", "group_buys[0].sku_prices.TEE-B")]
+
+
+@pytest.mark.parametrize(("data", "path"), [
+    (group_buy(sku_prices=None), "sku_prices"),
+    (group_buy(leader_prices=[("TEE-R", 7000)]), "leader_prices"),
+    (flash(sku_prices=[("SOCK", 600)]), "sku_prices"),
+    (flash(slots=None), "slots"),
+])
+def test_wrongly_shaped_campaign_fields_are_validation_errors(ws: Workspace, data: object,
+                                                             path: str) -> None:
+    """These crashed with TypeError/AttributeError (an internal error, exit 3)."""
+    with pytest.raises(ValidationError) as info, ws.session() as s:
+        csvc.add_campaign(s, SLUG, data)  # type: ignore[arg-type]
+    assert path in [i.path for i in info.value.issues]
+    with ws.session() as s:
+        assert csvc.campaign_rows(s, SLUG) == []

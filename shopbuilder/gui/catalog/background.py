@@ -51,21 +51,19 @@ def run_blocking(parent: QWidget | None, fn: Callable[[Any], Any], title: str,
         dialog.setMaximum(total)
         dialog.setValue(done)
 
+    cancelled: list[bool] = []
     task.sig_progress.connect(progress)
+    task.sig_cancelled.connect(lambda: cancelled.append(True))
     dialog.canceled.connect(task.cancel)
     if not task.done:
         loop.exec()
-    dialog.reset()
+    dialog.canceled.disconnect(task.cancel)  # closing a progress dialog "cancels" it
     dialog.close()
     dialog.deleteLater()
-    if task.error is not None:
-        from shopbuilder.gui.workers import Cancelled
-
-        if isinstance(task.error, Cancelled):
-            raise BulkCancelled(_("Cancelled: nothing was changed."))
-        raise task.error
-    if task.job.is_cancelled():
+    if cancelled:
         raise BulkCancelled(_("Cancelled: nothing was changed."))
+    if task.error is not None:
+        raise task.error
     return task.result
 
 

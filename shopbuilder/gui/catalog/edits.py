@@ -13,7 +13,7 @@ price the core refuses the edit and says which product.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -83,7 +83,42 @@ class NamedProductEdit(ProductEdit):
             raise exc.prefixed(f"products[{code}]") from exc
 
 
-def bulk_command(slug: str, products: Sequence[ProductData], change: BulkChange) -> Macro:
+class BulkMacro(Macro):
+    """A `Macro` for many products: after each one the session is flushed and emptied,
+    so a thousand products take a thousand times one (SQLAlchemy's unit of work slows
+    down as it fills), still in one transaction; `run` reports progress and can stop
+    (an exception from `check` rolls everything back)."""
+
+    def _apply(self, session: Session) -> None:
+        self._each(session, True)
+
+    def _revert(self, session: Session) -> None:
+        self._each(session, False)
+
+    def _each(self, session: Session, forward: bool,
+              progress: Callable[[int, int], None] | None = None,
+              check: Callable[[], None] | None = None) -> None:
+        commands = list(self.commands) if forward else list(reversed(self.commands))
+        for n, command in enumerate(commands, 1):
+            if check is not None:
+                check()
+            if forward:
+                command._apply(session)
+            else:
+                command._revert(session)
+            session.flush()
+            session.expunge_all()
+            if progress is not None:
+                progress(n, len(commands))
+
+    def run(self, workspace: Workspace, forward: bool,
+            progress: Callable[[int, int], None] | None = None,
+            check: Callable[[], None] | None = None) -> None:
+        with workspace.session() as session:
+            self._each(session, forward, progress, check)
+
+
+def bulk_command(slug: str, products: Sequence[ProductData], change: BulkChange) -> BulkMacro:
     """One undo step applying `change` to every product."""
     edits = []
     for before in products:
@@ -97,8 +132,8 @@ def bulk_command(slug: str, products: Sequence[ProductData], change: BulkChange)
                 sku.price = scale_price(sku.price, change.percent)
         if after != before:
             edits.append(NamedProductEdit(slug, before, after))
-    return Macro(commands=edits, label=ngettext("bulk edit {n} product", "bulk edit {n} products",
-                                        len(edits)).format(n=len(edits)))
+    label = ngettext("bulk edit {n} product", "bulk edit {n} products", len(edits))
+    return BulkMacro(commands=edits, label=label.format(n=len(edits)))
 
 
 def price_edit(slug: str, before: ProductData, price: int) -> ProductEdit:
@@ -122,8 +157,8 @@ def stock_edit(slug: str, before: ProductData, stock: int) -> ProductEdit:
         code=before.code))
 
 
-def delete_command(slug: str, products: Sequence[ProductData]) -> Macro:
-    return Macro(commands=[ProductEdit(slug, p, None) for p in products],
+def delete_command(slug: str, products: Sequence[ProductData]) -> BulkMacro:
+    return BulkMacro(commands=[ProductEdit(slug, p, None) for p in products],
                  label=ngettext("delete {n} product", "delete {n} products",
                                 len(products)).format(n=len(products)))
 

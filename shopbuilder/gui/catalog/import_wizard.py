@@ -8,6 +8,7 @@ undo step (it can be thousands of products), which the last page says.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopbuilder.catalog.importer import ImportOptions, SheetPreview, detect, import_file
-from shopbuilder.catalog.report import ImportCancelled, ImportReport
+from shopbuilder.catalog.report import ImportCancelled, ImportReport, RowIssue
 from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.gui.catalog.import_models import FieldDelegate, IssueModel, MappingModel
 from shopbuilder.gui.sections import SectionContext
@@ -288,7 +289,7 @@ class ImportWizard(QWizard):
 
     def _dry_done(self, report: ImportReport) -> None:
         self.dry_report = report
-        self.issues.load(report.errors, report.warnings)
+        self.issues.load(report.errors, [self._gui_words(w) for w in report.warnings])
         text = report.summary()
         if report.errors:
             n = len({e.row for e in report.errors})
@@ -296,6 +297,15 @@ class ImportWizard(QWizard):
                                     "{n} rows have errors (in red below).", n).format(n=n)
         self.check_page.summary.setText(text)
         self.check_page.view.resizeColumnToContents(1)
+
+    def _gui_words(self, warning: RowIssue) -> RowIssue:
+        """The importer tells CLI users to use ``--map`` for an unknown column; here the
+        fix is the previous page."""
+        if (self.preview is not None and warning.column in self.mapping.headers
+                and not self.mapping.mapping.get(warning.column) and "--map" in warning.message):
+            return dataclasses.replace(warning, message=_(
+                "unknown column, not imported (pick a field for it on the previous page)"))
+        return warning
 
     def _dry_failed(self, error: BaseException) -> None:
         self.check_page.summary.setText(str(error))

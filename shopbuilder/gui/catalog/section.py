@@ -32,6 +32,7 @@ from shopbuilder.gui.sections import SectionContext
 from shopbuilder.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 150
+BACKGROUND_FROM = 100  # bulk edits of this many products run in a worker with progress
 
 
 class CatalogSection(QWidget):
@@ -151,7 +152,16 @@ class CatalogSection(QWidget):
                 "Delete {n} products and all their SKUs? (Undo brings them back.)",
                 len(ids)).format(n=len(ids))):
             return
-        self._push(edits.delete_command(self.ctx.slug, edits.load_data(self.ctx.workspace, ids)))
+        self._push_bulk(edits.delete_command(self.ctx.slug,
+                                             edits.load_data(self.ctx.workspace, ids)))
+
+    def _push_bulk(self, command: edits.BulkMacro) -> bool:
+        """Small bulk edits run at once; big ones in the background with progress."""
+        if len(command.commands) < BACKGROUND_FROM:
+            return self._push(command)
+        from shopbuilder.gui.catalog.background import BackgroundCommand
+
+        return self._push(BackgroundCommand(command, self))
 
     def open_path(self, path: str) -> None:
         """``products[TEE-01].skus[2].price`` → the editor of TEE-01 at that cell."""
@@ -222,7 +232,7 @@ class CatalogSection(QWidget):
         if not command.commands:
             self.ctx.status(_("Nothing to change"))
             return False
-        return self._push(command)
+        return self._push_bulk(command)
 
     def _push(self, command: object) -> bool:
         try:

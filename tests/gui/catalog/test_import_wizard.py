@@ -63,6 +63,7 @@ def test_import_with_row_errors(section, sheet: Path, qtbot: QtBot, qtmodelteste
     cells = [[issues.data(issues.index(r, c)) for c in range(4)]
              for r in range(issues.rowCount())]
     assert cells[0][:3] == ["3", "售价", "abc"] and "not a price" in cells[0][3]
+    assert ["1", "备注"] not in [c[:2] for c in cells]  # mapped now: no warning
     assert issues.data(issues.index(0, 0), Qt.ItemDataRole.ForegroundRole) is not None
     assert "1 row has errors" in check.summary.text()
     assert not check.isComplete()  # errors: import the valid ones only if asked
@@ -128,4 +129,20 @@ def test_cancel_import_writes_nothing(section, sheet: Path, qtbot: QtBot,  # typ
     assert not wizard.import_page.cancel.isEnabled()
     with ws.session() as s:
         assert psvc.count_products(s, "demo") == 13
+    wizard.reject()
+
+
+def test_unknown_column_points_to_the_mapping_page(section, sheet: Path, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    section.open_import()
+    wizard = section.wizard
+    wizard.read_file(sheet)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=5000)
+    wizard.next()
+    wizard.next()  # 备注 left unmapped
+    qtbot.waitUntil(lambda: wizard.dry_report is not None and wizard.dry_task is None,
+                    timeout=5000)
+    issues = wizard.issues
+    rows = [[issues.data(issues.index(r, c)) for c in range(4)] for r in range(issues.rowCount())]
+    [warning] = [r for r in rows if r[1] == "备注"]
+    assert "previous page" in warning[3] and "--map" not in warning[3]
     wizard.reject()

@@ -275,3 +275,52 @@ def test_selection_follows_the_products_when_sorting(section) -> None:  # type: 
     assert set(section.selected_ids()) == before  # a bulk edit now hits the same products
     assert {section.model.row_at(r).code for r in
             {i.row() for i in section.view.selectionModel().selectedRows()}} == set(chosen)
+
+
+def test_big_bulk_edit_runs_in_the_background_as_one_step(section, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui.catalog.edits import BulkChange
+    from shopbuilder.gui.catalog.section import BACKGROUND_FROM
+    from tests.gui.catalog.conftest import add_bulk_products
+
+    ws, stack = section.ctx.workspace, section.ctx.undo_stack
+    add_bulk_products(ws, BACKGROUND_FROM + 20)
+    section.refresh()
+    section.search.setText("BULK-")
+    section.apply_filter()
+    ids = [section.model.product_id(r) for r in range(section.model.rowCount())]
+    assert len(ids) == BACKGROUND_FROM + 20
+    ok = section.bulk_edit(ids, BulkChange(on_shelf=False, percent=Decimal(10)))
+    assert ok, section.error_label.text()
+    assert stack.count() == 1
+    assert product(ws, "BULK-0007").skus[0].price == 118  # 107 fen + 10 % = 117.7 → 118
+    assert not product(ws, "BULK-0100").on_shelf
+    assert section.model.rowCount() == BACKGROUND_FROM + 20  # still the same search
+    stack.undo()  # in the background too
+    assert product(ws, "BULK-0007").skus[0].price == 107
+    assert product(ws, "BULK-0100").on_shelf
+    stack.redo()
+    assert product(ws, "BULK-0007").skus[0].price == 118
+
+
+def test_cancelled_big_bulk_edit_changes_nothing(section, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from shopbuilder.gui import workers
+    from shopbuilder.gui.catalog.edits import BulkChange
+    from shopbuilder.gui.catalog.section import BACKGROUND_FROM
+    from tests.gui.catalog.conftest import add_bulk_products
+
+    real_run_task = workers.run_task
+
+    def press_cancel_at_once(fn, **callbacks):  # type: ignore[no-untyped-def]
+        task = real_run_task(fn, **callbacks)
+        task.cancel()  # the user presses Cancel in the progress dialog
+        return task
+
+    ws = section.ctx.workspace
+    add_bulk_products(ws, 2 * BACKGROUND_FROM)  # a third are off shelf already
+    section.refresh()
+    ids = [section.model.product_id(r) for r in range(section.model.rowCount())]
+    monkeypatch.setattr(workers, "run_task", press_cancel_at_once)
+    assert not section.bulk_edit(ids, BulkChange(on_shelf=False))
+    assert "nothing was changed" in section.error_label.text()
+    assert section.ctx.undo_stack.count() == 0
+    assert product(ws, "BULK-0001").on_shelf and product(ws, "TEE-01").on_shelf
