@@ -204,28 +204,26 @@ def _sku_drafts(ds: DraftSet, sheet: Sheet, numbers: list[int],
         attr, parse = SKU_PARSERS[key]
         ds.sku_attrs.append(attr)
         texts = column(key)
-        cache: dict[str, Any] = {}  # sheets repeat prices, stock and weights a lot
+        cache: dict[str, Any] = {}  # each distinct text parsed once: sheets repeat a lot
+        bad: dict[str, str] = {}
+        for text in set(texts):
+            if key == "price" and not text:
+                bad[text] = _("a SKU needs a price")
+                continue
+            try:
+                cache[text] = parse(text)
+            except cells.CellError as exc:
+                bad[text] = exc.message
         values = list(map(cache.get, texts, repeat(_MISSING)))
         j = -1
-        while True:  # only the misses (first sight of a text, bad cells) are parsed
+        while bad:  # report each bad cell where it is
             try:
                 j = values.index(_MISSING, j + 1)
             except ValueError:
                 break
             text = texts[j]
-            value = cache.get(text, _MISSING)
-            if value is _MISSING:
-                draft, number, header = sku_at[j][1], numbers[at[j]], headers[columns[key]]
-                if key == "price" and not text:
-                    draft.error(number, header, "", _("a SKU needs a price"))
-                    value = 0
-                else:
-                    try:
-                        value = cache[text] = parse(text)
-                    except cells.CellError as exc:
-                        draft.error(number, header, text, exc.message)
-                        value = 0 if attr in ("price", "stock") else None
-            values[j] = value
+            sku_at[j][1].error(numbers[at[j]], headers[columns[key]], text, bad[text])
+            values[j] = 0 if attr in ("price", "stock") else None
         parsed.append(values)
     value_rows = list(zip(*parsed, strict=True)) if parsed else [()] * len(at)
     option_cols = [column(f"option{n}_value") for n in range(1, OPTION_COUNT + 1)

@@ -80,6 +80,7 @@ def open_workspace(url: str | None) -> Workspace:
     """Open (migrating if needed) and give a first start its demo shop."""
     from shopbuilder.core.storage import Workspace
 
+    apply_settings_env()
     workspace = Workspace.open(url)
     ensure_demo(workspace)
     prewarm()
@@ -143,7 +144,6 @@ def launch(db: str | None = None, lang: str | None = None,
            argv: list[str] | None = None) -> tuple[object, object]:
     """QApplication + main window shown at once; the workspace follows from a worker."""
     app = make_app(choose_language(lang), argv)
-    apply_settings_env()
     window = create_main_window(None)
     window.show()  # type: ignore[attr-defined]
     from PySide6.QtCore import QTimer
