@@ -68,12 +68,22 @@ def make_app(lang: str, argv: list[str] | None = None) -> object:
 
 
 def create_main_window(workspace: Workspace | None) -> object:
-    from shopbuilder.gui import crash
     from shopbuilder.gui.main_window import MainWindow
 
     window = MainWindow(workspace)
-    crash.install(lambda: window)
+    install_crash_hook(window)
     return window
+
+
+def install_crash_hook(window: object) -> None:
+    """Uncaught exceptions → the crash dialog (`gui.crash`, loaded when first needed)."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        from shopbuilder.gui import crash
+
+        crash.handle_exception(exc_type, exc, tb, window)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
 
 
 def open_workspace(url: str | None) -> Workspace:

@@ -19,17 +19,8 @@ from PySide6.QtWidgets import (
 
 from shopbuilder.core.validation import COLOR_RE
 from shopbuilder.gui import dialogs
+from shopbuilder.gui.sections import discard  # noqa: F401 - re-exported for the editors
 from shopbuilder.i18n import _
-
-
-def discard(widget: QWidget | None) -> None:
-    """Hide and unparent now, delete later: a widget waiting for deleteLater would
-    otherwise still paint (and be grabbed) on top of its replacement."""
-    if widget is None:
-        return
-    widget.hide()
-    widget.setParent(None)
-    widget.deleteLater()
 
 
 class FieldRow(QWidget):

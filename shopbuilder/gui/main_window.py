@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopbuilder.core.errors import ShopBuilderError
-from shopbuilder.gui import dialogs
-from shopbuilder.gui.forms import discard
-from shopbuilder.gui.sections import SECTIONS, Bus, SectionContext, build_section
+from shopbuilder.gui.sections import SECTIONS, Bus, SectionContext, build_section, discard
 from shopbuilder.gui.sidebar import Sidebar
 from shopbuilder.i18n import _
 
@@ -31,6 +29,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STATUS_MS = 5000
+
+
+def _dialogs():  # type: ignore[no-untyped-def]
+    """Message boxes load on first use (QMessageBox is not needed to show the window)."""
+    from shopbuilder.gui import dialogs
+
+    return dialogs
 
 
 def suggest_slug(existing: set[str], base: str) -> str:
@@ -238,7 +243,7 @@ class MainWindow(QMainWindow):
         try:
             fn()  # type: ignore[operator]
         except ShopBuilderError as exc:
-            dialogs.show_error(self, what, exc)
+            _dialogs().show_error(self, what, exc)
             return False
         return True
 
@@ -259,7 +264,7 @@ class MainWindow(QMainWindow):
         if open_wizard is not None:
             open_wizard(self)
             return
-        name = dialogs.ask_text(self, _("New shop"), _("Shop name:"))
+        name = _dialogs().ask_text(self, _("New shop"), _("Shop name:"))
         if name:
             self.create_empty_shop(name)
 
@@ -292,7 +297,7 @@ class MainWindow(QMainWindow):
             return
         with self.workspace.session() as s:
             name = shop_svc.get_shop(s, source).name
-        new_name = dialogs.ask_text(self, _("Clone shop"), _("Name of the copy:"),
+        new_name = _dialogs().ask_text(self, _("Clone shop"), _("Name of the copy:"),
                                     _("{name} (copy)").format(name=name))
         if not new_name:
             return
@@ -314,10 +319,10 @@ class MainWindow(QMainWindow):
         with self.workspace.session() as s:
             shop = shop_svc.get_shop(s, slug)
             name, client = shop.name, shop.client
-        new_name = dialogs.ask_text(self, _("Rename shop"), _("Shop name:"), name)
+        new_name = _dialogs().ask_text(self, _("Rename shop"), _("Shop name:"), name)
         if new_name is None:
             return
-        new_client = dialogs.ask_text(self, _("Rename shop"),
+        new_client = _dialogs().ask_text(self, _("Rename shop"),
                                       _("Client (agencies group shops by it):"), client)
 
         def rename() -> None:
@@ -337,7 +342,7 @@ class MainWindow(QMainWindow):
             return
         with self.workspace.session() as s:
             name = shop_svc.get_shop(s, slug).name
-        if not dialogs.confirm(self, _("Delete shop"), _(
+        if not _dialogs().confirm(self, _("Delete shop"), _(
                 "Delete the shop {name} with all its pages, products and promotions? "
                 "This cannot be undone.").format(name=name)):
             return
@@ -381,7 +386,7 @@ class MainWindow(QMainWindow):
         from shopbuilder.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self)
-        if dialogs.no_modal():
+        if _dialogs().no_modal():
             dialog.show()
         else:
             dialog.exec()
@@ -389,12 +394,12 @@ class MainWindow(QMainWindow):
     def show_log_path(self) -> None:
         from shopbuilder.gui.crash import log_file
 
-        dialogs.show_info(self, _("Log file"), str(log_file()))
+        _dialogs().show_info(self, _("Log file"), str(log_file()))
 
     def about(self) -> None:
         from shopbuilder import __version__
 
-        dialogs.show_info(self, _("About shopbuilder"), _(
+        _dialogs().show_info(self, _("About shopbuilder"), _(
             "shopbuilder {version}\nDesign WeChat mini-program shops and export them.").format(
             version=__version__))
 

@@ -123,6 +123,16 @@ def section_spec(key: str) -> SectionSpec:
     raise KeyError(key)
 
 
+def discard(widget: QWidget | None) -> None:
+    """Hide and unparent now, delete later: a widget waiting for deleteLater would
+    otherwise still paint (and be grabbed) on top of its replacement."""
+    if widget is None:
+        return
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
+
+
 def placeholder(text: str) -> QWidget:
     widget = QWidget()
     label = QLabel(text)
