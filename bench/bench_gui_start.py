@@ -72,9 +72,11 @@ def main() -> int:
         shown.append(times["shown"])
         loaded.append(times["loaded"])
     b, a, full = statistics.median(bare), statistics.median(shown), statistics.median(loaded)
-    print(f"bare QMainWindow shown+idle:        median {b * 1000:.0f} ms")
-    print(f"shopbuilder window shown+idle:      median {a * 1000:.0f} ms  ratio {a / b:.2f}x "
-          "(goal <= 1.5x)")
+    print(f"bare QMainWindow shown+idle:        median {b * 1000:.0f} ms "
+          f"(best {min(bare) * 1000:.0f})")
+    print(f"shopbuilder window shown+idle:      median {a * 1000:.0f} ms (best "
+          f"{min(shown) * 1000:.0f})  ratio {a / b:.2f}x, best-of ratio "
+          f"{min(shown) / min(bare):.2f}x (goal <= 1.5x)")
     print(f"shopbuilder shops listed + idle:    median {full * 1000:.0f} ms  ratio "
           f"{full / b:.2f}x (database layer loaded in a worker after the window shows)")
     return 0

@@ -147,6 +147,11 @@ def propose_mapping(headers: list[str], extra: dict[str, str] | None = None,
             continue
         else:  # not ours, or a second column for a field already taken
             unknown.append(header)
+    if "status" not in taken:  # older Shopify exports have Published but no Status
+        for i, header in enumerate(headers):
+            if norm_header(header) == "published" and i not in mapping:
+                mapping[i] = "status"
+                break
     return mapping, unknown
 
 

@@ -109,13 +109,17 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator that splits the first lines most consistently (commas win ties)."""
-    sample = text[:65536]
+    """The separator of the header line (headers hold no HTML with stray `;`); the csv
+    Sniffer only when the header has none of them."""
+    header = next((line for line in text[:65536].splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: (counts[sep], sep == ","))
+    if counts[best]:
+        return best
     try:
-        return csv.Sniffer().sniff(sample, delimiters="".join(SEPARATORS)).delimiter
+        return csv.Sniffer().sniff(text[:65536], delimiters="".join(SEPARATORS)).delimiter
     except csv.Error:
-        first = sample.split("\n", 1)[0]
-        return max(SEPARATORS, key=lambda s: (first.count(s), s == ","))
+        return ","
 
 
 def read_csv(path: Path) -> Sheet:

@@ -82,7 +82,7 @@ def _fetch(session: Session, query: Any, shop_id: int) -> list[Any]:
 
 def load_existing(session: Session, shop_id: int) -> Existing:
     ex = Existing()
-    decoded: dict[Any, Any] = {}  # JSON text → value, decoded once (they repeat a lot)
+    decoded: dict[str, Any] = {}  # JSON text → value, decoded once (they repeat a lot)
 
     def value(v: Any) -> Any:
         if isinstance(v, str):
@@ -108,11 +108,12 @@ def load_existing(session: Session, shop_id: int) -> Existing:
             *(S.c[c] for c in SKU_COLS[1:])]
     query = select(*cols).where(S.c.shop_id == shop_id).order_by(S.c.product_id, S.c.id)
     raw_rows = _fetch(session, query, shop_id)
-    for text in set(map(itemgetter(SKU_VALUES), raw_rows)):
-        value(text)
-    get = decoded.get
-    rows = [(*row[:SKU_VALUES], get(row[SKU_VALUES], row[SKU_VALUES]), *row[SKU_VALUES + 1:])
-            for row in raw_rows]
+    if raw_rows and isinstance(raw_rows[0][SKU_VALUES], str):  # JSON as text (SQLite)
+        texts = {t: json.loads(t) for t in set(map(itemgetter(SKU_VALUES), raw_rows))}
+        rows = [(*row[:SKU_VALUES], texts[row[SKU_VALUES]], *row[SKU_VALUES + 1:])
+                for row in raw_rows]
+    else:  # the driver decoded JSON already
+        rows = [tuple(row) for row in raw_rows]
     ex.skus = dict(zip(map(itemgetter(2), rows), rows, strict=True))
     for pid, group in groupby(rows, key=itemgetter(1)):  # ordered by product
         ex.skus_by_product[pid] = list(map(itemgetter(2), group))

@@ -114,11 +114,12 @@ def start(window: object, url: str | None) -> object:
     """Open the workspace in a worker and hand it to the (already shown) window, so the
     window appears as fast as a bare Qt one and stays responsive while the database
     layer loads."""
-    from shopbuilder.gui import dialogs
     from shopbuilder.gui.workers import run_task
     from shopbuilder.i18n import _
 
     def failed(error: BaseException) -> None:
+        from shopbuilder.gui import dialogs
+
         dialogs.show_error(window, _("Cannot open the workspace"), error)  # type: ignore[arg-type]
 
     return run_task(lambda _job: open_workspace(url),

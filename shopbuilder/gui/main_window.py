@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.gui.sections import SECTIONS, Bus, SectionContext, build_section, discard
-from shopbuilder.gui.sidebar import Sidebar
 from shopbuilder.i18n import _
 
 if TYPE_CHECKING:
@@ -64,6 +63,22 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowTitle("shopbuilder")
 
+        self.bus.sig_status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.bus.sig_shops_changed.connect(self.reload_shops)
+        self.bus.sig_open_section.connect(self.open_section)
+        self.loading = QLabel(_("Opening the workspace…"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self._build_menus()
+        self.restore_geometry()
+        if workspace is not None:
+            self.set_workspace(workspace)
+
+    def _build_body(self) -> None:
+        """Sidebar and section tabs: built when the workspace is open, so the window
+        itself shows at start-up without waiting for them."""
+        from shopbuilder.gui.sidebar import Sidebar
+
         self.sidebar = Sidebar()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -84,28 +99,24 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 960])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
-
+        self.splitter.addAction(self.act_delete)
+        self.setCentralWidget(self.splitter)  # deletes the loading label
         self.sidebar.sig_shop_selected.connect(self.set_shop)
         self.sidebar.sig_new.connect(self.new_shop)
         self.sidebar.sig_clone.connect(self.clone_shop)
         self.sidebar.sig_rename.connect(self.rename_shop)
         self.sidebar.sig_delete.connect(self.delete_shop)
-        self.bus.sig_status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
-        self.bus.sig_shops_changed.connect(self.reload_shops)
-        self.bus.sig_open_section.connect(self.open_section)
-        self._build_menus()
         self.restore_state()
-        if workspace is not None:
-            self.set_workspace(workspace)
-        else:
-            self.empty.setText(_("Opening the workspace…"))
-            self.stack.setCurrentWidget(self.empty)
 
     def set_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.empty.setText(_("No shop yet. Create one with File → New shop (Ctrl+N)."))
+        if not hasattr(self, "splitter"):
+            self._build_body()
         self.statusBar().showMessage(_("Ready"), STATUS_MS)
+        if getattr(workspace, "backup_path", None) is not None:
+            self.statusBar().showMessage(_(
+                "The workspace was upgraded; the previous version is kept at {path}").format(
+                path=workspace.backup_path))
         self.reload_shops()
         self.sig_workspace_ready.emit()
 
@@ -146,7 +157,6 @@ class MainWindow(QMainWindow):
         self.act_delete = self._action(_("De&lete"), self.delete_selected,
                                        QKeySequence.StandardKey.Delete)
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.splitter.addAction(self.act_delete)
         edit_menu.addAction(self.act_delete)
 
         go_menu = bar.addMenu(_("&Go"))
@@ -233,6 +243,8 @@ class MainWindow(QMainWindow):
             widget.refresh()
 
     def open_section(self, key: str, path: str = "") -> None:
+        if not hasattr(self, "splitter"):  # still opening
+            return
         keys = [s.key for s in SECTIONS]
         self.tabs.setCurrentIndex(keys.index(key))
         widget = self._built.get(key)
@@ -360,10 +372,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ edit actions
 
     def current_section(self) -> QWidget | None:
+        if not hasattr(self, "splitter"):  # still opening
+            return None
         index = self.tabs.currentIndex()
         return self._built.get(SECTIONS[index].key) if index >= 0 else None
 
     def find(self) -> None:
+        if not hasattr(self, "splitter"):  # still opening
+            return
         section = self.current_section()
         focus = QApplication.focusWidget()
         in_sidebar = focus is not None and self.sidebar.isAncestorOf(focus)
@@ -373,6 +389,8 @@ class MainWindow(QMainWindow):
             self.sidebar.focus_search()
 
     def delete_selected(self) -> None:
+        if not hasattr(self, "splitter"):  # still opening
+            return
         focus = QApplication.focusWidget()
         tree = self.sidebar.tree
         if focus is not None and (focus is tree or tree.isAncestorOf(focus)):
@@ -405,13 +423,15 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ state
 
-    def restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("main/geometry")
+    def restore_geometry(self) -> None:
+        geometry = QSettings().value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
+
+    def restore_state(self) -> None:
+        settings = QSettings()
         splitter = settings.value("main/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
@@ -422,8 +442,9 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
-        settings.setValue("main/splitter", self.splitter.saveState())
-        settings.setValue("main/tab", self.tabs.currentIndex())
+        if hasattr(self, "splitter"):
+            settings.setValue("main/splitter", self.splitter.saveState())
+            settings.setValue("main/tab", self.tabs.currentIndex())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

@@ -118,7 +118,8 @@ class PostersSection(QWidget):
         self.template.clear()
         for row in templates:
             kind = _(KIND_LABELS.get(row["kind"], row["kind"]))
-            self.template.addItem(f"{row['name']} ({kind})", (row["id"], row["kind"]))
+            label = row["name"] if kind in row["name"] else f"{row['name']} ({kind})"
+            self.template.addItem(label, (row["id"], row["kind"]))
         self.template.blockSignals(False)
         self._template_changed()
 

@@ -30,7 +30,8 @@ def ui_font_families(lang: str) -> list[str]:
 
 
 def apply_style(app: QApplication, lang: str) -> None:
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":  # already Fusion on Linux: skip the switch
+        app.setStyle("Fusion")
     families = ui_font_families(lang)
     if families:
         font = QFont(app.font())

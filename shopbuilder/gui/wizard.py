@@ -51,6 +51,9 @@ class BrandStep(QWizardPage):
         self.name.setPlaceholderText(_("e.g. 山川生活馆"))
         self.slogan = QLineEdit()
         self.slogan.setMaxLength(120)
+        self.client = QLineEdit()
+        self.client.setMaxLength(60)
+        self.client.setPlaceholderText(_("optional: agencies group shops by client"))
         self.logo = ImageField(88)
         self.logo.sig_choose.connect(self._choose_logo)
         self.logo.sig_clear.connect(lambda: self.set_logo(None))
@@ -67,10 +70,12 @@ class BrandStep(QWizardPage):
         palette_row.addLayout(self.palette)
         palette_row.addStretch(1)
         self.rows = {"name": FieldRow(self.name), "slogan": FieldRow(self.slogan),
+                     "client": FieldRow(self.client),
                      "logo": FieldRow(self.logo), "primary_color": FieldRow(self.color)}
         form = QFormLayout(self)
         form.addRow(_("Shop name *"), self.rows["name"])
         form.addRow(_("Slogan"), self.rows["slogan"])
+        form.addRow(_("Client"), self.rows["client"])
         form.addRow(_("Logo"), self.rows["logo"])
         form.addRow(_("Brand colour"), self.rows["primary_color"])
         form.addRow("", palette_row)
@@ -240,6 +245,7 @@ class ShopWizard(QWizard):
             logo=self.brand.logo_data, logo_name=self.brand.logo_name,
             primary_color=self.brand.color.text().upper() or "#E4393C",
             products=self.products.source(), sheet=self.products.sheet_path,
+            client=self.brand.client.text().strip(),
             time_zone=settings.load()["time_zone"])
 
     def accept(self) -> None:

@@ -16,17 +16,19 @@ can go to a process with `run_in_process`, which sidesteps the GIL.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from shopbuilder.i18n import _
+
+if TYPE_CHECKING:  # loaded when first used, not at start-up
+    import concurrent.futures
+
+    from PySide6.QtWidgets import QWidget
 
 PROGRESS_INTERVAL_S = 0.05
 
@@ -170,6 +172,9 @@ _process_pool: concurrent.futures.ProcessPoolExecutor | None = None
 
 def process_pool() -> concurrent.futures.ProcessPoolExecutor:
     """A small spawn-based pool (forking a process with Qt threads is unsafe)."""
+    import concurrent.futures
+    import multiprocessing
+
     global _process_pool
     if _process_pool is None:
         _process_pool = concurrent.futures.ProcessPoolExecutor(
@@ -184,6 +189,8 @@ def run_in_process(fn: Callable[..., Any], *args: Any, **callbacks: Any) -> Task
     Cancel stops waiting and drops the result; progress is not reported."""
 
     def wait(job: Job) -> Any:
+        import concurrent.futures
+
         future = process_pool().submit(fn, *args)
         while True:
             if job.is_cancelled():
@@ -208,6 +215,8 @@ def run_with_progress(parent: QWidget | None, title: str, fn: Callable[[Job], An
                       on_result: Callable[[Any], None] | None = None,
                       on_error: Callable[[BaseException], None] | None = None) -> Task:
     """`run_task` with a window-modal progress dialog whose Cancel cancels the job."""
+    from PySide6.QtWidgets import QProgressDialog
+
     dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

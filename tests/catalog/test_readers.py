@@ -81,3 +81,18 @@ def test_header_aliases_and_map() -> None:
     assert unknown == ["售价"]  # price is taken by the first column that claims it
     with pytest.raises(ValidationError):
         parse_map_args(["nofield"])
+
+
+def test_published_stands_in_for_a_missing_status_column() -> None:
+    mapping, _unknown = propose_mapping(["Handle", "Published", "Variant Price"])
+    assert mapping[1] == "status"
+    mapping, _unknown = propose_mapping(["Handle", "Published", "Status", "Variant Price"])
+    assert mapping[2] == "status" and 1 not in mapping
+
+
+def test_separator_comes_from_the_header_not_from_html_in_cells(tmp_path: Path) -> None:
+    body = '<p style="color:red;margin:0;">a;b;c</p>' * 20
+    rows = [["Handle", "Title", "Body (HTML)"], *[["h", "t", body]] * 5]
+    assert read_sheet(write_csv(tmp_path / "s.csv", rows)).separator == ","
+    one = read_sheet(write_csv(tmp_path / "one.csv", [["商品名称"], ["毛巾"]]))
+    assert one.headers == ["商品名称"] and one.rows == [["毛巾"]]

@@ -38,6 +38,7 @@ def test_wizard_from_launch_to_an_exported_bundle(
     assert not brand.isComplete()
     brand.name.setText("蓝山咖啡")
     brand.slogan.setText("每一杯都新鲜")
+    brand.client.setText("咖啡客户")
     brand.set_logo_file(logo_file(tmp_path))
     assert brand.palette_colors(), "a palette is proposed from the logo"
     assert brand.color.text() == brand.palette_colors()[0]
@@ -52,6 +53,7 @@ def test_wizard_from_launch_to_an_exported_bundle(
     with ws.session() as s:
         shop = shop_svc.get_shop(s, slug)
         assert shop.name == "蓝山咖啡" and shop.logo_asset and shop.slogan == "每一杯都新鲜"
+        assert shop.client == "咖啡客户"
         assert shop.primary_color == brand.palette_colors()[0]
         assert len(shop.tab_bar) == 4
         home = page_svc.get_page(s, slug, "home")
