@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="floor / first-export pairs; the best of each is compared")
     parser.add_argument("--generate-only", action="store_true")
     args = parser.parse_args(argv)
 
@@ -152,18 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sb-bench-") as tmp:
         root = Path(tmp)
         ws, slug = build_shop(root, sources)  # also reads every source: a warm page cache
-        # the machine is shared: measure the floor before and after the first export and
-        # compare with their mean, so both see the same background load
-        floor_before = measure_floor(sources, args.processes)
-
-        start = time.perf_counter()
-        first_result = export_bundle(ws, slug, root / "first.zip", force=True)
-        first = time.perf_counter() - start
-        print(f"first export: {first:.2f} s ({first_result.size_report.total / 1e6:.1f} MB, "
-              f"{first_result.images_processed} images processed)", flush=True)
-
-        floor_after = measure_floor(sources, args.processes)
-        floor = (floor_before + floor_after) / 2
+        cache_dir = Path(str(ws.assets.root) + "-cache")
+        # The machine is shared: alternate floor and first export for --rounds rounds and
+        # compare the best of each (background load only ever adds time).
+        floors, firsts = [], []
+        first_result = None
+        for n in range(args.rounds):
+            floors.append(measure_floor(sources, args.processes))
+            shutil.rmtree(cache_dir, ignore_errors=True)  # a first export: nothing cached
+            start = time.perf_counter()
+            first_result = export_bundle(ws, slug, root / "first.zip", force=True)
+            firsts.append(time.perf_counter() - start)
+            print(f"round {n + 1}: first export {firsts[-1]:.2f} s "
+                  f"({first_result.size_report.total / 1e6:.1f} MB, "
+                  f"{first_result.images_processed} images processed)", flush=True)
+        assert first_result is not None
 
         start = time.perf_counter()
         again = export_bundle(ws, slug, root / "again.zip", force=True)
@@ -173,12 +178,15 @@ def main(argv: list[str] | None = None) -> int:
         same = (root / "first.zip").read_bytes() == (root / "again.zip").read_bytes()
         ws.close()
 
-    print(f"\nproducts: {args.products}, processes: {args.processes}")
-    print(f"floor (bare Pillow, all cores): {floor:.2f} s "
-          f"(before {floor_before:.2f} s, after {floor_after:.2f} s)")
-    print(f"first export: {first:.2f} s = {first / floor:.2f}× floor (goal ≤ 1.30×)")
-    print(f"re-export: {second:.2f} s = {100 * second / first:.1f} % of first (goal ≤ 5 %)")
-    print(f"byte-identical: {same}")
+    floor, first = min(floors), min(firsts)
+    print(f"\nproducts: {args.products}, processes: {args.processes}, rounds: {args.rounds}")
+    print("floor (bare Pillow, all cores): " + ", ".join(f"{f:.2f}" for f in floors) + " s")
+    print("first export:                   " + ", ".join(f"{f:.2f}" for f in firsts) + " s")
+    print(f"first export: best {first:.2f} s = {first / floor:.2f}× best floor {floor:.2f} s "
+          f"(goal ≤ 1.30×)")
+    print(f"re-export: {second:.2f} s = {100 * second / first:.1f} % of the best first export "
+          f"(goal ≤ 5 %)")
+    print(f"byte-identical re-export: {same}")
     return 0
 
 

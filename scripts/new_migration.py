@@ -16,7 +16,7 @@ from alembic import command
 from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from shopbuilder.core.migrations import alembic_config  # noqa: E402
+from shopbuilder.core.migrations import alembic_config
 
 
 def main() -> None:
@@ -25,8 +25,10 @@ def main() -> None:
         engine = create_engine(f"sqlite:///{tmp}/head.db")
         command.upgrade(alembic_config(engine), "head")
         command.revision(alembic_config(engine), message=message, autogenerate=True, rev_id=rev_id)
-    for path in (Path(__file__).resolve().parent.parent / "shopbuilder/core/migrations/versions").glob(f"{rev_id}_*.py"):
-        text = path.read_text().replace("shopbuilder.core.models.base.UTCDateTime()", "sa.DateTime()")
+    versions = Path(__file__).resolve().parent.parent / "shopbuilder/core/migrations/versions"
+    for path in versions.glob(f"{rev_id}_*.py"):
+        model_type = "shopbuilder.core.models.base.UTCDateTime()"
+        text = path.read_text().replace(model_type, "sa.DateTime()")
         path.write_text(text)
         print("wrote", path)
 

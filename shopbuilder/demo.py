@@ -150,7 +150,8 @@ def build_demo_shop(session: Session, slug: str = DEMO_SLUG,
         skus = [product_svc.SkuData(
             code=f"{demo.code}-{n + 1}" if options else demo.code, option_values=list(combo),
             price=demo.price, list_price=demo.list_price, cost=demo.cost,
-            stock=20 + (i * 7 + n * 3) % 80, weight_g=300 + 50 * n) for n, combo in enumerate(combos)]
+            stock=20 + (i * 7 + n * 3) % 80, weight_g=300 + 50 * n)
+            for n, combo in enumerate(combos)]
         product_svc.create_product(session, slug, product_svc.ProductData(
             code=demo.code, title=demo.title, subtitle=demo.subtitle, category_id=category.id,
             tags=["新品"] if i % 4 == 0 else [], images=images, sort_order=i, options=options,

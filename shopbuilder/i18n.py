@@ -52,5 +52,5 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext convention
+def N_(message: str) -> str:
     return message

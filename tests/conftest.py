@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SHOPBUILDER_LANG", "en")
 
-from shopbuilder.core.storage import Workspace  # noqa: E402
+from shopbuilder.core.storage import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -52,9 +52,8 @@ def sniff(data: bytes, name: str = "", path: str = "file") -> AssetInfo:
             mime = Image.MIME.get(fmt or "", mime)
         except (OSError, SyntaxError, ValueError) as exc:
             if mime.startswith("image/"):
-                raise ValidationError(
-                    path, _("{name}: not a readable image ({err})").format(name=name or sha[:12], err=exc)
-                ) from exc
+                message = _("{name}: not a readable image ({err})")
+                raise ValidationError(path, message.format(name=name or sha[:12], err=exc)) from exc
     return AssetInfo(sha, mime, len(data), width, height)
 
 

@@ -118,6 +118,9 @@ class MainWindow(QMainWindow):
                 "The workspace was upgraded; the previous version is kept at {path}").format(
                 path=workspace.backup_path))
         self.reload_shops()
+        import gc
+
+        gc.freeze()  # start-up objects live for the whole session: keep them out of GC scans
         self.sig_workspace_ready.emit()
 
     # ------------------------------------------------------------ menus

@@ -51,7 +51,7 @@ class Timestamped:
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy directive
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
 
 
@@ -60,5 +60,5 @@ class ShopOwned(Timestamped):
     what lets `clone_shop` copy a whole shop generically, tables added later included."""
 
     @declared_attr
-    def shop_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy directive
+    def shop_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)

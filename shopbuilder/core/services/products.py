@@ -388,7 +388,7 @@ def delete_product(session: Session, slug: str, code: str) -> None:
 
 
 def set_sku_price(session: Session, slug: str, sku_code: str, *, price: int | None = None,
-                  stock: int | None = None, list_price: int | None | type[Ellipsis] = ...,
+                  stock: int | None = None, list_price: int | type[Ellipsis] | None = ...,
                   ) -> Sku:
     """Edit one SKU's price, stock or list price (inline edits, bulk edits)."""
     shop = get_shop(session, slug)
