@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shopbuilder.bundle.cli",
     "shopbuilder.posters.cli",
     "shopbuilder.publish.cli",
+    "shopbuilder.core.settings_cli",
 )
 
 log = logging.getLogger("shopbuilder")
@@ -370,7 +371,9 @@ def report_error(exc: ShopBuilderError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    set_language(args.lang)
+    from shopbuilder.core.settings import preferred_language
+
+    set_language(preferred_language(args.lang))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:

@@ -139,3 +139,8 @@ def set_value(key: str, value: Any, path: Path | None = None) -> None:
     values = load(path)
     values[key] = check(key, value)
     save(values, path)
+
+
+def preferred_language(explicit: str | None = None) -> str | None:
+    """--lang, then SHOPBUILDER_LANG, then the *language* setting; None: the system's."""
+    return explicit or os.environ.get("SHOPBUILDER_LANG") or load()["language"] or None

@@ -29,10 +29,10 @@ def choose_language(cli_lang: str | None) -> str:
     from shopbuilder.i18n import set_language
 
     lang = cli_lang or os.environ.get("SHOPBUILDER_LANG")
-    if not lang:
-        from shopbuilder.core import settings
+    if not lang:  # core.settings only when needed: it is not free at start-up
+        from shopbuilder.core.settings import preferred_language
 
-        lang = settings.load()["language"] or None
+        lang = preferred_language()
     return set_language(lang)
 
 
@@ -142,13 +142,23 @@ def database_url(cli_url: str | None) -> str | None:
     return f"sqlite:///{Path(folder).expanduser() / 'workspace.db'}" if folder else None
 
 
+_FROM_SETTINGS: dict[str, str] = {}  # environment values this process set from settings
+
+
 def apply_settings_env() -> None:
-    """Settings that feature packages read from the environment (the poster font)."""
+    """Settings that feature packages read from the environment (the poster font); a
+    value the user exported themselves wins, one set from settings follows changes."""
     from shopbuilder.core import settings
 
-    font = settings.load()["poster_font"]
-    if font and not os.environ.get("SHOPBUILDER_POSTER_FONT"):
-        os.environ["SHOPBUILDER_POSTER_FONT"] = font
+    var, font = "SHOPBUILDER_POSTER_FONT", settings.load()["poster_font"]
+    current = os.environ.get(var)
+    if current is not None and _FROM_SETTINGS.get(var) != current:
+        return  # set outside the app
+    if font:
+        os.environ[var] = _FROM_SETTINGS[var] = font
+    elif current is not None:
+        del os.environ[var]
+        _FROM_SETTINGS.pop(var, None)
 
 
 def launch(db: str | None = None, lang: str | None = None,

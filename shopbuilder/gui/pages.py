@@ -57,7 +57,7 @@ def component_label(component: dict[str, Any]) -> str:
         name = kind
     title = component.get("settings", {}).get("title") or component.get("settings", {}).get(
         "text")
-    return f"{name} · {title}" if title else name
+    return f"{name} · {title}" if title and title != name else name
 
 
 class PagesSection(QWidget):

@@ -92,4 +92,7 @@ class SettingsDialog(QDialog):
             label = _(settings.BY_KEY[exc.path].label) if exc.path in settings.BY_KEY else ""
             self.error.setText(f"{label}: {exc.issues[0].message}" if label else exc.message)
             return
+        from shopbuilder.gui.app import apply_settings_env
+
+        apply_settings_env()
         self.accept()

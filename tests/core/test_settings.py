@@ -51,3 +51,16 @@ def test_a_broken_file_falls_back_to_defaults(path: Path) -> None:
     path.write_text('image_quality = 10\nlanguage = "en"\n', encoding="utf-8")
     values = settings.load()
     assert values["image_quality"] == 85 and values["language"] == "en"
+
+
+def test_the_cli_reads_and_writes_the_same_file(path: Path, capsys: pytest.CaptureFixture[str]
+                                                ) -> None:
+    from shopbuilder.cli import main
+
+    assert main(["settings", "set", "time_zone", "Europe/Paris"]) == 0
+    assert settings.load()["time_zone"] == "Europe/Paris"
+    assert main(["settings", "set", "image_quality", "5"]) == 1
+    assert "image_quality" in capsys.readouterr().err
+    assert main(["settings", "get", "time_zone", "--json"]) == 0
+    assert '"Europe/Paris"' in capsys.readouterr().out
+    assert main(["settings", "set", "language"]) == 2

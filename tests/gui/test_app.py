@@ -45,3 +45,20 @@ def test_settings_dialog_saves_and_shows_errors(qtbot: object) -> None:
     values = settings.load()
     assert (values["time_zone"], values["image_quality"], values["language"]) == (
         "Europe/Berlin", 70, "zh_CN")
+
+
+def test_poster_font_setting_reaches_the_poster_renderer(tmp_path: Path,
+                                                         monkeypatch: object) -> None:
+    monkeypatch.delenv("SHOPBUILDER_POSTER_FONT", raising=False)  # type: ignore[attr-defined]
+    import os
+
+    settings.set_value("poster_font", str(tmp_path / "brand.ttf"))
+    gui_app.apply_settings_env()
+    assert os.environ["SHOPBUILDER_POSTER_FONT"] == str(tmp_path / "brand.ttf")
+    settings.set_value("poster_font", "")
+    gui_app.apply_settings_env()
+    assert "SHOPBUILDER_POSTER_FONT" not in os.environ
+    monkeypatch.setenv("SHOPBUILDER_POSTER_FONT", "/mine.ttf")  # type: ignore[attr-defined]
+    settings.set_value("poster_font", str(tmp_path / "other.ttf"))
+    gui_app.apply_settings_env()
+    assert os.environ["SHOPBUILDER_POSTER_FONT"] == "/mine.ttf", "the user's own export wins"
