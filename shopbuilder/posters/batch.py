@@ -202,8 +202,16 @@ def _run_chunk(jobs: list[PosterJob], out_dir: str, at: datetime | None) -> list
     return render_jobs(_worker, jobs, Path(out_dir), at)
 
 
-def _chunks(jobs: Sequence[PosterJob], size: int) -> list[list[PosterJob]]:
-    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+def _chunks(jobs: Sequence[PosterJob], workers: int) -> list[list[PosterJob]]:
+    """Guided chunks: up to 25 posters while much is left, then smaller and smaller, so
+    progress comes often and no worker is left with a long last chunk alone."""
+    out: list[list[PosterJob]] = []
+    i = 0
+    while i < len(jobs):
+        size = max(1 if workers == 1 else 2, min(25, (len(jobs) - i) // (workers * 3)))
+        out.append(list(jobs[i:i + size]))
+        i += size
+    return out
 
 
 def render_batch(workspace: Workspace | str, slug: str, out_dir: str | Path, *,
@@ -227,8 +235,7 @@ def render_batch(workspace: Workspace | str, slug: str, out_dir: str | Path, *,
             workers = (os.cpu_count() or 1) if len(jobs) >= MIN_PARALLEL else 1
         if sqlite_path(ws.url) is None and ws.url.startswith("sqlite"):
             workers = 1  # an in-memory database cannot be shared with other processes
-        size = max(1, min(25, len(jobs) // (workers * 4) or 1))
-        chunks = _chunks(jobs, size)
+        chunks = _chunks(jobs, workers)
         workers = min(workers, len(chunks)) or 1
         if workers == 1:
             _serial(renderer, chunks, out, at, result, len(jobs), progress, cancel)
