@@ -149,7 +149,7 @@ def build_demo_shop(session: Session, slug: str = DEMO_SLUG,
         combos = list(itertools.product(*[o.values for o in options])) if options else [()]
         skus = [product_svc.SkuData(
             code=f"{demo.code}-{n + 1}" if options else demo.code, option_values=list(combo),
-            price=demo.price, list_price=demo.list_price, cost=demo.cost,
+            price=demo.price, list_price=demo.list_price, list_price_label="msrp", cost=demo.cost,
             stock=20 + (i * 7 + n * 3) % 80, weight_g=300 + 50 * n)
             for n, combo in enumerate(combos)]
         product_svc.create_product(session, slug, product_svc.ProductData(
