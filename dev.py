@@ -71,7 +71,7 @@ def setup(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before any install
         print("shopbuilder needs Python 3.11 or newer", file=sys.stderr)
         return 2
     if not argv or argv[0] not in {"run", "test"}:
