@@ -140,7 +140,16 @@ def test_failing_bulk_edit_changes_nothing_and_names_the_product(section) -> Non
 
     ws = section.ctx.workspace
     ids = [section.model.product_id(row_of_code(section, c)) for c in ("CUP-10", "PAN-11")]
-    # +50 % lifts CUP-10 (49 → 73.50) above its list price 69: the core refuses
+    # CUP-10's 划线价 as a plain label: +50 % lifts its price (49 → 73.50) above the
+    # list price 69, which the core refuses
+    from shopbuilder.core.services import products as psvc
+
+    with ws.session() as s:
+        data = psvc.product_data(psvc.get_product(s, "demo", "CUP-10"))
+        for sku in data.skus:
+            sku.list_price_label = "plain"
+        psvc.update_product(s, "demo", "CUP-10", data)
+    section.refresh()
     assert not section.bulk_edit(ids, BulkChange(percent=Decimal(50)))
     assert "products[CUP-10].skus[0].list_price" in section.error_label.text()
     assert "划线价" in section.error_label.text()
