@@ -87,9 +87,9 @@ class CountingClient(PublishClient):
         super().__init__(*args, **kwargs)
         self.put_calls = 0
 
-    def put_part(self, upload_id: str, n: int, data: bytes) -> None:
+    def put_part(self, upload_id: str, n: int, data: bytes, sha256: str | None = None) -> None:
         self.put_calls += 1
-        super().put_part(upload_id, n, data)
+        super().put_part(upload_id, n, data, sha256)
 
 
 def floor_app(sink: Path | None) -> Any:

@@ -28,7 +28,7 @@ from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.i18n import _
 from shopbuilder.publish import protocol as p
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import sha256_file
+from shopbuilder.publish.storage import FileDigest, digest_file
 
 log = logging.getLogger("shopbuilder.publish.client")
 
@@ -184,9 +184,10 @@ class PublishClient:
     def upload_status(self, upload_id: str) -> dict[str, Any]:
         return self._request("GET", f"/uploads/{upload_id}").json()
 
-    def put_part(self, upload_id: str, n: int, data: bytes) -> None:
+    def put_part(self, upload_id: str, n: int, data: bytes, sha256: str | None = None) -> None:
+        """Send part n; `sha256` is its hash when already known (else computed here)."""
         self._request("PUT", f"/uploads/{upload_id}/parts/{n}", data=data, headers={
-            p.PART_SHA_HEADER: hashlib.sha256(data).hexdigest(),
+            p.PART_SHA_HEADER: sha256 or hashlib.sha256(data).hexdigest(),
             "Content-Type": "application/octet-stream"})
 
     def complete(self, upload_id: str) -> tuple[dict[str, Any], bool]:
@@ -222,16 +223,26 @@ class PublishClient:
     # ------------------------------------------------------------ the whole upload
 
     def upload_bundle(self, slug: str, path: Path, *, key: str, sha256: str | None = None,
+                      digest: FileDigest | None = None,
                       progress: ProgressCallback | None = None,
                       cancel: CancelCallback | None = None) -> UploadResult:
         """Upload `path` as a new version of `slug` (resuming the upload for `key` if
         the receiver holds part of it) and return that version (not yet active).
 
-        `progress` is called from the sending threads (one at a time, bytes done
-        never decreasing); `cancel` is asked before each part."""
+        `digest` (see `digest_file`) saves hashing the file again; without it and
+        without `sha256` the file is digested here. `progress` is called from the
+        sending threads (one at a time, bytes done never decreasing); `cancel` is asked
+        before each part."""
         path = Path(path)
         size = path.stat().st_size
-        sha256 = sha256 or sha256_file(path)
+        if digest is None and sha256 is None:
+            digest = digest_file(path, p.DEFAULT_PART_SIZE)
+        if digest is not None:
+            if sha256 not in (None, digest.sha256) or digest.size != size:
+                raise PublishError(_("{path} changed since it was hashed; publish again")
+                                   .format(path=path.name))
+            sha256 = digest.sha256
+        assert sha256 is not None
         upload = self.start_upload(slug, sha256, size, key)
         upload_id, part_size = upload["upload_id"], int(upload["part_size"])
         missing = list(upload["missing"])
@@ -243,7 +254,8 @@ class PublishClient:
         if upload.get("version") is None:
             skipped = upload["parts"] - len(missing)
             for _attempt in range(PART_RESENDS):
-                self._send_parts(path, upload_id, missing, size, part_size, tally, cancel)
+                self._send_parts(path, upload_id, missing, size, part_size, tally, cancel,
+                                 digest)
                 outcome = self._try_complete(upload_id)
                 if not isinstance(outcome, list):
                     break
@@ -259,7 +271,8 @@ class PublishClient:
                             tally.parts, skipped, tally.bytes, created)
 
     def _send_parts(self, path: Path, upload_id: str, parts: list[int], size: int,
-                    part_size: int, tally: _Tally, cancel: CancelCallback | None) -> None:
+                    part_size: int, tally: _Tally, cancel: CancelCallback | None,
+                    digest: FileDigest | None = None) -> None:
         """Send `parts`, `self.workers` at a time, so the receiver stores one part
         while the next is on the wire."""
         stop = threading.Event()
@@ -271,8 +284,9 @@ class PublishClient:
                 stop.set()
                 raise PublishCancelled(_("upload cancelled; publishing again resumes "
                                          "where it stopped"))
+            known = digest.part(n, part_size) if digest is not None else None
             with open(path, "rb") as fh:
-                tally.add(self._send_part(fh, upload_id, n, size, part_size))
+                tally.add(self._send_part(fh, upload_id, n, size, part_size, known))
 
         if self.workers <= 1:
             for n in parts:
@@ -289,13 +303,15 @@ class PublishClient:
                     future.cancel()
                 raise
 
-    def _send_part(self, fh: Any, upload_id: str, n: int, size: int, part_size: int) -> int:
+    def _send_part(self, fh: Any, upload_id: str, n: int, size: int, part_size: int,
+                   sha256: str | None = None) -> int:
         offset, length = p.part_range(n, size, part_size)
         for attempt in range(1, PART_RESENDS + 1):
             fh.seek(offset)
             data = fh.read(length)
             try:
-                self.put_part(upload_id, n, data)
+                # A re-send hashes what it read: the file may have been damaged on disk.
+                self.put_part(upload_id, n, data, sha256 if attempt == 1 else None)
                 return length
             except PublishError as exc:
                 damaged = exc.problem is not None and exc.problem.kind == "part-checksum-mismatch"

@@ -12,7 +12,7 @@ from shopbuilder.core.models import PublishTarget
 from shopbuilder.i18n import _
 from shopbuilder.publish.client import CancelCallback, ProgressCallback, PublishClient
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import Store, copy_atomic
+from shopbuilder.publish.storage import FileDigest, Store, copy_atomic
 from shopbuilder.publish.validation import check_bundle
 
 
@@ -28,7 +28,8 @@ class Uploaded:
 class Endpoint(Protocol):
     def upload(self, slug: str, path: Path, sha256: str, key: str, *,
                progress: ProgressCallback | None = None,
-               cancel: CancelCallback | None = None) -> Uploaded: ...
+               cancel: CancelCallback | None = None,
+               digest: FileDigest | None = None) -> Uploaded: ...
 
     def activate(self, slug: str, version: int) -> None: ...
 
@@ -45,9 +46,10 @@ class RemoteEndpoint:
 
     def upload(self, slug: str, path: Path, sha256: str, key: str, *,
                progress: ProgressCallback | None = None,
-               cancel: CancelCallback | None = None) -> Uploaded:
-        r = self.client.upload_bundle(slug, path, key=key, sha256=sha256, progress=progress,
-                                      cancel=cancel)
+               cancel: CancelCallback | None = None,
+               digest: FileDigest | None = None) -> Uploaded:
+        r = self.client.upload_bundle(slug, path, key=key, sha256=sha256, digest=digest,
+                                      progress=progress, cancel=cancel)
         return Uploaded(r.version, r.parts_sent, r.parts_skipped, r.bytes_sent, r.created)
 
     def activate(self, slug: str, version: int) -> None:
@@ -72,7 +74,8 @@ class FolderEndpoint:
 
     def upload(self, slug: str, path: Path, sha256: str, key: str, *,
                progress: ProgressCallback | None = None,
-               cancel: CancelCallback | None = None) -> Uploaded:
+               cancel: CancelCallback | None = None,
+               digest: FileDigest | None = None) -> Uploaded:
         findings = [f for f in check_bundle(path, slug) if f.severity == "error"]
         if findings:
             raise ShopBuilderError(_("the bundle is invalid: {details}").format(

@@ -24,10 +24,11 @@ from shopbuilder.core.services.shops import get_shop
 from shopbuilder.core.storage import Workspace
 from shopbuilder.core.timeutil import to_local, utcnow
 from shopbuilder.i18n import _
+from shopbuilder.publish import protocol as p
 from shopbuilder.publish.client import CancelCallback, ProgressCallback, PublishCancelled
 from shopbuilder.publish.diffing import dry_run_diff
 from shopbuilder.publish.endpoints import Endpoint, open_endpoint
-from shopbuilder.publish.storage import sha256_file
+from shopbuilder.publish.storage import FileDigest, digest_file, sha256_file
 from shopbuilder.publish.targets import get_target
 from shopbuilder.publish.tokens import load_token
 
@@ -86,12 +87,13 @@ def publish(workspace: Workspace, slug: str, target_name: str, bundle: Path | No
         elif not Path(bundle).is_file():
             raise ValidationError("bundle", _("no bundle file at {path}").format(path=bundle))
         bundle = Path(bundle)
-        sha, size = sha256_file(bundle), bundle.stat().st_size
+        digest = digest_file(bundle, p.DEFAULT_PART_SIZE)
+        sha, size = digest.sha256, digest.size
         endpoint = connect(target, token_loader, **client_options)
         try:
             if dry_run:
                 return _dry_run(endpoint, slug, target, bundle, sha, size, Path(tmp))
-            return _publish(workspace, endpoint, slug, target, bundle, sha, size,
+            return _publish(workspace, endpoint, slug, target, bundle, digest,
                             progress, cancel)
         finally:
             endpoint.close()
@@ -131,8 +133,9 @@ def _finish(workspace: Workspace, record_id: int, result: str, message: str = ""
 
 
 def _publish(workspace: Workspace, endpoint: Endpoint, slug: str, target: TargetInfo,
-             bundle: Path, sha: str, size: int, progress: ProgressCallback | None,
+             bundle: Path, digest: FileDigest, progress: ProgressCallback | None,
              cancel: CancelCallback | None) -> dict[str, Any]:
+    sha, size = digest.sha256, digest.size
     with workspace.session() as s:
         shop = get_shop(s, slug)
         key = _resumable_key(s, shop.id, target.name, sha)
@@ -142,7 +145,8 @@ def _publish(workspace: Workspace, endpoint: Endpoint, slug: str, target: Target
         s.flush()
         record_id = record.id
     try:
-        uploaded = endpoint.upload(slug, bundle, sha, key, progress=progress, cancel=cancel)
+        uploaded = endpoint.upload(slug, bundle, sha, key, progress=progress, cancel=cancel,
+                                   digest=digest)
         endpoint.activate(slug, uploaded.version)
     except PublishCancelled as exc:
         _finish(workspace, record_id, "cancelled", exc.message)

@@ -20,6 +20,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from shopbuilder.core.timeutil import utcnow
 from shopbuilder.publish.protocol import Problem, part_count, part_range
 
 HASH_CHUNK = 4 * 1024 * 1024
+RUNNING_HASH_BACKLOG = 4  # parts held in memory for the background hasher
 
 
 def fsync_dir(path: Path) -> None:
@@ -72,6 +74,43 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    """A file's SHA-256 and, for a given part size, each part's SHA-256."""
+
+    sha256: str
+    size: int
+    part_size: int
+    parts: tuple[str, ...]
+
+    def part(self, n: int, part_size: int) -> str | None:
+        """Part n's SHA-256 when the parts were cut at `part_size`, else None."""
+        return self.parts[n] if part_size == self.part_size and n < len(self.parts) else None
+
+
+def digest_file(path: Path, part_size: int) -> FileDigest:
+    """One read of the file for its SHA-256 and every part's: the parts are hashed on a
+    second thread at the same time (hashing releases the GIL), so this costs the wall
+    time of `sha256_file` and the upload needs no hashing of its own."""
+    whole = hashlib.sha256()
+    futures: list[Future[str]] = []
+    size = 0
+
+    def part_sha(chunk: bytes) -> str:
+        return hashlib.sha256(chunk).hexdigest()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="part-hash") as pool, \
+            open(path, "rb") as fh:
+        while chunk := fh.read(part_size):
+            if len(futures) >= 2:
+                futures[-2].result()  # at most two parts in memory
+            futures.append(pool.submit(part_sha, chunk))
+            whole.update(chunk)
+            size += len(chunk)
+        parts = tuple(f.result() for f in futures) or (part_sha(b""),)
+    return FileDigest(whole.hexdigest(), size, part_size, parts)
 
 
 @dataclass(frozen=True)
@@ -141,8 +180,13 @@ class Store:
         # upload id → (parts hashed so far, SHA-256 of them): parts arriving in order
         # are hashed as they come, so completing needs no second pass over the bundle.
         # Lost on restart (then complete reads the file), never trusted past a re-send.
+        # The hashing runs on one background thread, off the part's request: the
+        # answer to a PUT does not wait for it, and parts stay in submission order.
         self._running: dict[str, _RunningHash] = {}
         self._running_lock = threading.Lock()
+        self._hasher = ThreadPoolExecutor(1, thread_name_prefix="running-hash")
+        self._pending: dict[str, list[Future[None]]] = {}
+        self._in_memory = threading.BoundedSemaphore(RUNNING_HASH_BACKLOG)
         (self.root / "uploads").mkdir(parents=True, exist_ok=True)
         (self.root / "shops").mkdir(parents=True, exist_ok=True)
 
@@ -219,9 +263,33 @@ class Store:
             # The marker's own durability needs no fsync: a marker lost in a power cut
             # only means the part is sent again.
             (folder / "parts" / f"{n}-{sha256}").touch()
-        self._advance_running_hash(state, n, data, sha256)
+        # The part's bytes ride along to the hasher while few are waiting; past that
+        # backlog the hasher reads them back from the page cache (memory stays bounded).
+        held = data if self._in_memory.acquire(blocking=False) else None
 
-    def _advance_running_hash(self, state: UploadState, n: int, data: bytes,
+        def advance() -> None:
+            try:
+                self._advance_running_hash(state, n, held, sha256)
+            finally:
+                if held is not None:
+                    self._in_memory.release()
+
+        future = self._hasher.submit(advance)
+        with self._running_lock:
+            pending = self._pending.setdefault(state.id, [])
+            pending[:] = [f for f in pending if not f.done()]
+            pending.append(future)
+
+    def _wait_running_hash(self, upload_id: str) -> None:
+        with self._running_lock:
+            pending = self._pending.pop(upload_id, [])
+        wait(pending)
+
+    def close(self) -> None:
+        """Let the background hashing finish; the store takes no parts after this."""
+        self._hasher.shutdown(wait=True)
+
+    def _advance_running_hash(self, state: UploadState, n: int, data: bytes | None,
                               sha256: str) -> None:
         """Extend the running hash with part n, then with any later parts that came
         early (read back from disk: parts sent two at a time arrive slightly out of
@@ -238,6 +306,8 @@ class Store:
                 return
             if n != running.done:
                 return
+            if data is None:
+                data = self._read_part(state, n)
             running.add(n, data, sha256)
             held = self.held_parts(state.id)
             with open(self._upload_dir(state.id) / "data", "rb") as fh:
@@ -246,7 +316,14 @@ class Store:
                     fh.seek(offset)
                     running.add(running.done, fh.read(length), held[running.done])
 
+    def _read_part(self, state: UploadState, n: int) -> bytes:
+        offset, length = part_range(n, state.size, state.part_size)
+        with open(self._upload_dir(state.id) / "data", "rb") as fh:
+            fh.seek(offset)
+            return fh.read(length)
+
     def _assembled_sha256(self, state: UploadState, data: Path) -> str:
+        self._wait_running_hash(state.id)
         with self._running_lock:
             running = self._running.pop(state.id, None)
         if running is not None and running.done == state.parts:
