@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import contextlib
 
 from shopbuilder.publish.auth import TokenTable
-from shopbuilder.publish.client import PublishClient, PublishError
+from shopbuilder.publish.client import PARTS_IN_FLIGHT, PublishClient, PublishError
 from shopbuilder.publish.server import ReceiverApp
 from shopbuilder.publish.serving import BackgroundServer, make_server, server_url, tuning
 
@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--mb", type=int, default=200, help="bundle size in MB")
     parser.add_argument("--part-mb", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="parts in flight")
+    parser.add_argument("--workers", type=int, default=PARTS_IN_FLIGHT, help="parts in flight")
     parser.add_argument("--same-process", action="store_true",
                         help="also measure with client and servers in this one process")
     args = parser.parse_args()
@@ -262,13 +262,17 @@ def main() -> None:
         figures: dict[str, list[float]] = {}
         cpu: dict[str, list[float]] = {}
         kinds = ("floor_fsync", "floor_discard", "floor_fsync_tuned", "publish")
-        for run in range(args.rounds):  # interleaved, best of each: the box is shared
+        # Round 0 warms up and is not counted: on a VM the first write of 200 MB into
+        # never-used memory (page cache) costs several times a later one, whoever does it.
+        for run in range(args.rounds + 1):  # interleaved, best of each: the box is shared
             for kind in kinds:  # each server in its own process, as in real life
                 wall, used = measure_separate(kind, tmp, bundle, data, run, args.workers,
                                               part_size)
+                if run == 0:
+                    continue
                 figures.setdefault(kind, []).append(wall)
                 cpu.setdefault(kind, []).append(used)
-            if not args.same_process:
+            if not args.same_process or run == 0:
                 continue
             for name, sink, tuned in (("floor_fsync", tmp / "floor.bin", False),
                                       ("floor_discard", None, False),

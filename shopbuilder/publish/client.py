@@ -36,6 +36,9 @@ ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
 CancelCallback = Callable[[], bool]  # True → stop between parts
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 PART_RESENDS = 3
+# Parts on the wire at once: with three, one is always travelling while the receiver
+# hashes, writes and fsyncs the others (two left the line idle; see bench_publish.py).
+PARTS_IN_FLIGHT = 3
 
 
 class PublishError(ShopBuilderError):
@@ -121,7 +124,7 @@ class _Tally:
 class PublishClient:
     def __init__(self, base_url: str, token: str, *, ca_bundle: str | None = None,
                  timeout: tuple[float, float] = (10.0, 120.0), retries: int = 5,
-                 backoff: float = 0.5, workers: int = 2,
+                 backoff: float = 0.5, workers: int = PARTS_IN_FLIGHT,
                  session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.workers = workers
@@ -273,8 +276,8 @@ class PublishClient:
     def _send_parts(self, path: Path, upload_id: str, parts: list[int], size: int,
                     part_size: int, tally: _Tally, cancel: CancelCallback | None,
                     digest: FileDigest | None = None) -> None:
-        """Send `parts`, `self.workers` at a time, so the receiver stores one part
-        while the next is on the wire."""
+        """Send `parts`, `self.workers` at a time, so the receiver stores (hashes,
+        writes, fsyncs) one part while the next is on the wire."""
         stop = threading.Event()
 
         def send(n: int) -> None:
