@@ -143,7 +143,7 @@ def test_wrong_token_is_a_clear_auth_error(receiver: Receiver, tmp_path: Path) -
 
 
 def test_cancel_between_parts_then_resume(receiver: Receiver, tmp_path: Path) -> None:
-    bundle = make_bundle(tmp_path / "b.zip")
+    bundle = make_bundle(tmp_path / "b.zip", payload=1_000_000)  # ~16 parts, 3 in flight
     progress: list[int] = []
     with client(receiver.url) as c:
         with pytest.raises(PublishCancelled):
