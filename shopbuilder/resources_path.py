@@ -6,8 +6,6 @@ in a source checkout run without installing, it is the folder beside the package
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,14 +13,13 @@ from typing import Any
 
 @cache
 def resource_root() -> Path:
-    try:
-        root = importlib.resources.files("shopbuilder.resources")
-        path = Path(str(root))
-        if path.is_dir():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "resources"
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources", here.parent / "resources"):  # wheel, checkout
+        if (candidate / "locale").is_dir():
+            return candidate
+    import importlib.resources  # an unusual install layout: ask the import system
+
+    return Path(str(importlib.resources.files("shopbuilder.resources")))
 
 
 def resource_path(*parts: str) -> Path:
@@ -31,5 +28,7 @@ def resource_path(*parts: str) -> Path:
 
 @cache
 def load_json_resource(*parts: str) -> Any:
+    import json
+
     with resource_path(*parts).open(encoding="utf-8") as fh:
         return json.load(fh)

@@ -50,7 +50,10 @@ def install_qt_translator(app: object, lang: str) -> object | None:
     return None
 
 
-def make_app(lang: str, argv: list[str] | None = None) -> object:
+def make_app(lang: str, argv: list[str] | None = None, *,
+             qt_translations: bool = True) -> object:
+    """The QApplication in `lang`. `qt_translations=False` leaves Qt's own strings
+    (standard buttons) for later: `launch` loads them once the window is up."""
     from PySide6.QtCore import QCoreApplication, QLocale
     from PySide6.QtWidgets import QApplication
 
@@ -60,7 +63,8 @@ def make_app(lang: str, argv: list[str] | None = None) -> object:
         QCoreApplication.setApplicationName(APP_NAME)
         app = QApplication(argv if argv is not None else sys.argv)
     QLocale.setDefault(QLocale(lang))
-    install_qt_translator(app, lang)
+    if qt_translations:
+        install_qt_translator(app, lang)
     from shopbuilder.gui.style import apply_style
 
     apply_style(app, lang)
@@ -86,12 +90,13 @@ def install_crash_hook(window: object) -> None:
     sys.excepthook = hook
 
 
-def open_workspace(url: str | None) -> Workspace:
-    """Open (migrating if needed) and give a first start its demo shop."""
+def open_workspace(cli_url: str | None) -> Workspace:
+    """Open (migrating if needed) and give a first start its demo shop. Runs in a
+    worker: settings (the data location) are read here, not before the window shows."""
     from shopbuilder.core.storage import Workspace
 
     apply_settings_env()
-    workspace = Workspace.open(url)
+    workspace = Workspace.open(database_url(cli_url))
     ensure_demo(workspace)
     prewarm()
     return workspace
@@ -110,7 +115,7 @@ def prewarm() -> None:
         importlib.import_module(name)
 
 
-def start(window: object, url: str | None) -> object:
+def start(window: object, cli_url: str | None) -> object:
     """Open the workspace in a worker and hand it to the (already shown) window, so the
     window appears as fast as a bare Qt one and stays responsive while the database
     layer loads."""
@@ -122,7 +127,7 @@ def start(window: object, url: str | None) -> object:
 
         dialogs.show_error(window, _("Cannot open the workspace"), error)  # type: ignore[arg-type]
 
-    return run_task(lambda _job: open_workspace(url),
+    return run_task(lambda _job: open_workspace(cli_url),
                     on_result=window.set_workspace,  # type: ignore[attr-defined]
                     on_error=failed)
 
@@ -164,15 +169,21 @@ def apply_settings_env() -> None:
 def launch(db: str | None = None, lang: str | None = None,
            argv: list[str] | None = None) -> tuple[object, object]:
     """QApplication + main window shown at once; the workspace follows from a worker."""
-    app = make_app(choose_language(lang), argv)
+    language = choose_language(lang)
+    app = make_app(language, argv, qt_translations=False)
     window = create_main_window(None)
     window.show()  # type: ignore[attr-defined]
     from PySide6.QtCore import QTimer
 
-    url = database_url(db)
+    def after_shown() -> None:
+        start(window, db)
+        # Qt's own strings are first seen in a dialog, never in the bare window: load
+        # them (~5 ms) in the next turn of the loop, not before the window appears.
+        QTimer.singleShot(0, lambda: install_qt_translator(app, language))
+
     # Once the window is up: the worker's imports (SQLAlchemy …) would otherwise
     # compete for the GIL with building and painting the window.
-    QTimer.singleShot(0, lambda: start(window, url))
+    QTimer.singleShot(0, after_shown)
     return app, window
 
 

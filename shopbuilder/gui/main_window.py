@@ -6,24 +6,17 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.gui.sections import SECTIONS, Bus, SectionContext, build_section, discard
 from shopbuilder.i18n import _
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from shopbuilder.core.storage import Workspace
 
 log = logging.getLogger(__name__)
@@ -66,9 +59,10 @@ class MainWindow(QMainWindow):
         self.bus.sig_status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.bus.sig_shops_changed.connect(self.reload_shops)
         self.bus.sig_open_section.connect(self.open_section)
-        self.loading = QLabel(_("Opening the workspace…"))
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(self.loading)
+        # Until the workspace is open: an empty body and a word in the status bar. (No
+        # Qt namespace before the window shows: its enums cost ~13 ms to create.)
+        self.setCentralWidget(QWidget())
+        self.statusBar().showMessage(_("Opening the workspace…"))
         self._build_menus()
         self.restore_geometry()
         if workspace is not None:
@@ -77,6 +71,8 @@ class MainWindow(QMainWindow):
     def _build_body(self) -> None:
         """Sidebar and section tabs: built when the workspace is open, so the window
         itself shows at start-up without waiting for them."""
+        from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout
+
         from shopbuilder.gui.sidebar import Sidebar
 
         self.sidebar = Sidebar()
@@ -88,7 +84,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(holder, _(spec.title))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.empty = QLabel(_("No shop yet. Create one with File → New shop (Ctrl+N)."))
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.empty)
@@ -100,7 +96,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([240, 960])
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addAction(self.act_delete)
-        self.setCentralWidget(self.splitter)  # deletes the loading label
+        self.setCentralWidget(self.splitter)  # deletes the placeholder
+        # Delete acts on the sidebar or the section that has the focus, not window-wide
+        self.act_delete.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.sidebar.sig_shop_selected.connect(self.set_shop)
         self.sidebar.sig_new.connect(self.new_shop)
         self.sidebar.sig_clone.connect(self.clone_shop)
@@ -128,8 +126,8 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None
                 ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:  # (setShortcut would make PySide build the Qt namespace)
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         return action
 
@@ -159,7 +157,6 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_find)
         self.act_delete = self._action(_("De&lete"), self.delete_selected,
                                        QKeySequence.StandardKey.Delete)
-        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         edit_menu.addAction(self.act_delete)
 
         go_menu = bar.addMenu(_("&Go"))
@@ -255,6 +252,8 @@ class MainWindow(QMainWindow):
             widget.open_path(path)
 
     def _run(self, what: str, fn: object) -> bool:
+        from shopbuilder.core.errors import ShopBuilderError
+
         try:
             fn()  # type: ignore[operator]
         except ShopBuilderError as exc:

@@ -36,11 +36,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.i18n import N_, _
 
 if TYPE_CHECKING:  # both pull in SQLAlchemy, which start-up loads off the GUI thread
@@ -83,6 +83,8 @@ class SectionContext:
         push_command(self.undo_stack, self.workspace, command, self.bus, self.slug)
 
     def push(self, command: Command) -> bool:
+        from shopbuilder.core.errors import ShopBuilderError  # loaded with the first edit
+
         try:
             self.try_push(command)
         except ShopBuilderError as exc:
@@ -134,10 +136,12 @@ def discard(widget: QWidget | None) -> None:
 
 
 def placeholder(text: str) -> QWidget:
+    from PySide6.QtWidgets import QLabel, QVBoxLayout
+
     widget = QWidget()
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
     label.setObjectName("placeholder")
     layout = QVBoxLayout(widget)
     layout.addWidget(label)

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
 
 
 def create_section(ctx: SectionContext) -> QWidget:
-    from shopbuilder.gui.catalog import i18n_fallback
     from shopbuilder.gui.catalog.section import CatalogSection
 
-    i18n_fallback.install()
     return CatalogSection(ctx)

@@ -113,9 +113,6 @@ def main() -> None:
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     lang = set_language(sys.argv[2] if len(sys.argv) > 2 else None)
-    from shopbuilder.gui.catalog import i18n_fallback
-
-    i18n_fallback.install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from shopbuilder.gui.app import install_qt_translator
 
