@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from shopbuilder.core.findings import Finding, has_errors
 from shopbuilder.core.timeutil import utcnow
@@ -31,6 +31,10 @@ from shopbuilder.publish.protocol import Problem, part_count, part_range
 
 HASH_CHUNK = 4 * 1024 * 1024
 RUNNING_HASH_BACKLOG = 4  # parts held in memory for the background hasher
+# Large buffers go to the kernel in slices of this size. One 8 MiB write() into the page
+# cache measured 6x slower than the same bytes in 1 MiB writes (0.6 s against 0.1 s for
+# 200 MB on the dev VM: the big write asks for large folios the VM must fault in).
+WRITE_SLICE = 1024 * 1024
 
 
 def fsync_dir(path: Path) -> None:
@@ -43,11 +47,18 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_sliced(fh: BinaryIO, data: bytes | memoryview) -> None:
+    """Write all of `data` to the unbuffered file `fh`, `WRITE_SLICE` bytes at a time."""
+    view = memoryview(data)
+    while view:
+        written = fh.write(view[:WRITE_SLICE])
+        view = view[written:]
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
+    with open(tmp, "wb", buffering=0) as fh:
+        write_sliced(fh, data)
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
@@ -61,7 +72,7 @@ def copy_atomic(src: Path, dest: Path) -> None:
     """Copy `src` to `dest` so `dest` is either absent or complete and on disk."""
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(src, "rb") as fin, open(tmp, "wb") as fout:
-        shutil.copyfileobj(fin, fout, HASH_CHUNK)
+        shutil.copyfileobj(fin, fout, WRITE_SLICE)
         fout.flush()
         os.fsync(fout.fileno())
     os.replace(tmp, dest)
@@ -254,10 +265,9 @@ class Store:
             for name in os.listdir(folder / "parts"):
                 if name.startswith(f"{n}-"):
                     os.unlink(folder / "parts" / name)  # the marker goes before the bytes
-            with open(folder / "data", "r+b") as fh:
+            with open(folder / "data", "r+b", buffering=0) as fh:
                 fh.seek(offset)
-                fh.write(data)
-                fh.flush()
+                write_sliced(fh, data)
                 if self.fsync_parts:
                     os.fsync(fh.fileno())
             # The marker's own durability needs no fsync: a marker lost in a power cut

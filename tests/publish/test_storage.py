@@ -10,6 +10,7 @@ import pytest
 
 from shopbuilder.core.findings import Finding
 from shopbuilder.publish.protocol import Problem, part_range
+from shopbuilder.publish import storage
 from shopbuilder.publish.storage import Store, UploadState
 from tests.publish.conftest import PART, make_bundle
 
@@ -100,3 +101,20 @@ def test_wrong_part_length_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Problem) as err:
         store.write_part(state, 0, b"short", hashlib.sha256(b"short").hexdigest())
     assert err.value.kind == "part-size" and store.held_parts(state.id) == {}
+
+
+def test_sliced_writes_keep_every_byte_through_short_writes(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts reach the disk in slices; a raw write() that takes fewer bytes than offered
+    (allowed for unbuffered files) must not lose the rest."""
+    import io
+
+    class Short(io.FileIO):
+        def write(self, b: object) -> int:
+            return super().write(memoryview(b)[:1000])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "WRITE_SLICE", 4096)
+    data = hashlib.sha256(b"seed").digest() * 700  # 22,400 bytes: 6 slices, 23 short writes
+    with Short(tmp_path / "out.bin", "w") as fh:
+        storage.write_sliced(fh, data)
+    assert (tmp_path / "out.bin").read_bytes() == data
