@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from shopbuilder.core.findings import Finding
-from shopbuilder.publish.protocol import Problem, part_range
 from shopbuilder.publish import storage
+from shopbuilder.publish.protocol import Problem, part_range
 from shopbuilder.publish.storage import Store, UploadState
 from tests.publish.conftest import PART, make_bundle
 
