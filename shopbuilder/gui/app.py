@@ -125,7 +125,9 @@ def start(window: object, cli_url: str | None) -> object:
     def failed(error: BaseException) -> None:
         from shopbuilder.gui import dialogs
 
-        dialogs.show_error(window, _("Cannot open the workspace"), error)  # type: ignore[arg-type]
+        title = _("Cannot open the workspace")
+        window.statusBar().showMessage(title)  # type: ignore[attr-defined]  # not "Opening…"
+        dialogs.show_error(window, title, error)  # type: ignore[arg-type]
 
     return run_task(lambda _job: open_workspace(cli_url),
                     on_result=window.set_workspace,  # type: ignore[attr-defined]

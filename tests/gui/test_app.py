@@ -21,6 +21,17 @@ def test_first_start_shows_the_window_then_the_demo_shop(qtbot: object, tmp_path
     window.workspace.close()
 
 
+def test_a_workspace_that_cannot_open_says_so_where_it_said_opening(qtbot: object,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "not-a-db").write_bytes(b"this is not a SQLite file" * 100)
+    _app, window = gui_app.launch(f"sqlite:///{tmp_path / 'not-a-db'}", "en", ["shopbuilder"])
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert window.statusBar().currentMessage() == "Opening the workspace…"
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()  # type: ignore[attr-defined]
+                    == "Cannot open the workspace", timeout=60000)
+    assert window.workspace is None
+
+
 def test_data_location_setting_picks_the_database(tmp_path: Path,
                                                   monkeypatch: object) -> None:
     monkeypatch.delenv("SHOPBUILDER_DB", raising=False)  # type: ignore[attr-defined]
