@@ -12,6 +12,7 @@ languages are complete. Keywords: ``_``, ``N_`` and ``ngettext``.
 
 from __future__ import annotations
 
+import gettext
 import io
 import sys
 from pathlib import Path
@@ -106,9 +107,18 @@ def missing(lang: str, template: Catalog | None = None) -> list[str]:
     return out
 
 
+def mo_messages(data: bytes) -> dict[object, str]:
+    """What a .mo file says, with the Babel version that wrote it left out: a newer
+    Babel writes another ``Generated-By`` header, not other translations."""
+    catalog = dict(gettext.GNUTranslations(io.BytesIO(data))._catalog)  # type: ignore[attr-defined]
+    catalog[""] = "".join(line for line in catalog.get("", "").splitlines(keepends=True)
+                          if not line.startswith("Generated-By:"))
+    return catalog
+
+
 def stale() -> list[str]:
-    return [lang for lang in LANGUAGES
-            if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(lang)]
+    return [lang for lang in LANGUAGES if not mo_path(lang).exists()
+            or mo_messages(mo_path(lang).read_bytes()) != mo_messages(mo_bytes(lang))]
 
 
 def check() -> int:
