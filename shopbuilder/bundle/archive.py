@@ -10,7 +10,7 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -90,6 +90,29 @@ def check_entries(infos: list[zipfile.ZipInfo]) -> list[Finding]:
     return problems
 
 
+@dataclass(frozen=True)
+class EntryDigest:
+    """What someone who read an entry's bytes as they went by knows of it: the stored
+    (uncompressed) entry whose local header at `header_offset` is named `name`, holds
+    `size` bytes whose CRC-32 is `crc` (checked) and whose SHA-256 is `sha256`.
+
+    `open_bundle` takes such digests instead of reading an entry again when the central
+    directory describes exactly that entry (the receiver hashes uploads as they land)."""
+
+    name: str
+    header_offset: int
+    crc: int
+    size: int
+    sha256: str
+
+    def describes(self, info: zipfile.ZipInfo) -> bool:
+        return (info.header_offset == self.header_offset
+                and info.orig_filename == self.name
+                and info.compress_type == zipfile.ZIP_STORED
+                and self.crc == info.CRC
+                and info.file_size == info.compress_size == self.size)
+
+
 @dataclass
 class Bundle:
     """A bundle read and verified: manifest, parsed JSON documents, binary entry names.
@@ -128,17 +151,27 @@ def _hash_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, bytes 
     return digest.hexdigest(), b"".join(chunks) if keep else None
 
 
-def _hash_entries(zf: zipfile.ZipFile,
-                  infos: list[zipfile.ZipInfo]) -> Iterator[tuple[str, bytes | None]]:
-    """`_hash_entry` of each entry, in order. A large bundle is hashed on several
-    threads (hashing, CRC and file reads release the GIL; a ZipFile may be read by
-    several threads at once), which halves validating a 200 MB upload on two cores."""
+def _hash_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+                  known: Mapping[int, EntryDigest]) -> Iterator[tuple[str, bytes | None]]:
+    """`_hash_entry` of each entry, in order; binary entries `known` describes exactly
+    are not read at all. A large bundle is hashed on several threads (hashing, CRC and
+    file reads release the GIL; a ZipFile may be read by several threads at once),
+    which halves validating a 200 MB upload on two cores."""
+
+    def hashed(info: zipfile.ZipInfo) -> tuple[str, bytes | None]:
+        digest = known.get(info.header_offset)
+        if digest is not None and digest.describes(info) and not info.filename.endswith(
+                ".json"):
+            return digest.sha256, None
+        return _hash_entry(zf, info)
+
     workers = min(PARALLEL_HASH_THREADS, os.cpu_count() or 1)
-    if workers < 2 or sum(i.file_size for i in infos) < PARALLEL_HASH_BYTES:
-        yield from (_hash_entry(zf, info) for info in infos)
+    unread = sum(i.file_size for i in infos if i.header_offset not in known)
+    if workers < 2 or unread < PARALLEL_HASH_BYTES:
+        yield from (hashed(info) for info in infos)
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="bundle-hash") as pool:
-        futures = [pool.submit(_hash_entry, zf, info) for info in infos]
+        futures = [pool.submit(hashed, info) for info in infos]
         try:
             for future in futures:
                 yield future.result()
@@ -147,9 +180,11 @@ def _hash_entries(zf: zipfile.ZipFile,
                 future.cancel()
 
 
-def open_bundle(path: Path | str) -> Bundle:
+def open_bundle(path: Path | str, known: Mapping[int, EntryDigest] | None = None) -> Bundle:
     """Read and verify a bundle. Raises `BundleError` for anything unsafe or unreadable
-    (the archive, the manifest, the format version); other problems are findings."""
+    (the archive, the manifest, the format version); other problems are findings.
+    `known`: digests of entries already hashed, by local-header offset (see
+    `EntryDigest`)."""
     path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
@@ -182,7 +217,8 @@ def open_bundle(path: Path | str) -> Bundle:
                 continue
             to_hash.append(info)
         try:
-            for info, (sha, data) in zip(to_hash, _hash_entries(zf, to_hash), strict=True):
+            hashes = _hash_entries(zf, to_hash, known or {})
+            for info, (sha, data) in zip(to_hash, hashes, strict=True):
                 name = info.filename
                 if sha != listed[name]["sha256"] or info.file_size != listed[name]["size"]:
                     fatal.append(_bad("bundle.checksum", name, _(

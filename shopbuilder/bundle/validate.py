@@ -5,12 +5,12 @@ JSON pointer inside it (``catalog/products.json#/products/3/skus/0/price``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from shopbuilder.bundle import format as fmt
-from shopbuilder.bundle.archive import Bundle, BundleError, open_bundle
+from shopbuilder.bundle.archive import Bundle, BundleError, EntryDigest, open_bundle
 from shopbuilder.bundle.schemas import pointer, schema_errors
 from shopbuilder.core.findings import Finding, Severity, sort_findings
 from shopbuilder.i18n import _
@@ -64,10 +64,12 @@ def check_bundle(bundle: Bundle) -> list[Finding]:
     return sort_findings(findings)
 
 
-def validate_bundle(path: Path | str) -> list[Finding]:
-    """Every integrity problem of the bundle at `path`; empty when it is sound."""
+def validate_bundle(path: Path | str,
+                    known: Mapping[int, EntryDigest] | None = None) -> list[Finding]:
+    """Every integrity problem of the bundle at `path`; empty when it is sound.
+    `known`: entries hashed already (see `EntryDigest`), not read again."""
     try:
-        bundle = open_bundle(path)
+        bundle = open_bundle(path, known)
     except BundleError as exc:
         return sort_findings(exc.findings)
     return check_bundle(bundle)

@@ -27,8 +27,8 @@ from urllib3.util.retry import Retry
 from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.i18n import _
 from shopbuilder.publish import protocol as p
+from shopbuilder.publish.hashing import FileDigest, digest_file, part_view
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import FileDigest, digest_file
 
 log = logging.getLogger("shopbuilder.publish.client")
 
@@ -187,7 +187,8 @@ class PublishClient:
     def upload_status(self, upload_id: str) -> dict[str, Any]:
         return self._request("GET", f"/uploads/{upload_id}").json()
 
-    def put_part(self, upload_id: str, n: int, data: bytes, sha256: str | None = None) -> None:
+    def put_part(self, upload_id: str, n: int, data: bytes | memoryview,
+                 sha256: str | None = None) -> None:
         """Send part n; `sha256` is its hash when already known (else computed here)."""
         self._request("PUT", f"/uploads/{upload_id}/parts/{n}", data=data, headers={
             p.PART_SHA_HEADER: sha256 or hashlib.sha256(data).hexdigest(),
@@ -288,8 +289,7 @@ class PublishClient:
                 raise PublishCancelled(_("upload cancelled; publishing again resumes "
                                          "where it stopped"))
             known = digest.part(n, part_size) if digest is not None else None
-            with open(path, "rb") as fh:
-                tally.add(self._send_part(fh, upload_id, n, size, part_size, known))
+            tally.add(self._send_part(path, upload_id, n, size, part_size, known))
 
         if self.workers <= 1:
             for n in parts:
@@ -306,12 +306,17 @@ class PublishClient:
                     future.cancel()
                 raise
 
-    def _send_part(self, fh: Any, upload_id: str, n: int, size: int, part_size: int,
-                   sha256: str | None = None) -> int:
+    def _send_part(self, path: Path, upload_id: str, n: int, size: int, part_size: int,
+                   sha256: str | None) -> int:
+        """Send part n straight from the file's pages (memory-mapped: no copy of it is
+        made in this process) and return its length."""
         offset, length = p.part_range(n, size, part_size)
         for attempt in range(1, PART_RESENDS + 1):
-            fh.seek(offset)
-            data = fh.read(length)
+            try:
+                data = part_view(path, offset, length)
+            except (OSError, ValueError) as exc:  # ValueError: the file is shorter now
+                raise PublishError(_("{path} changed since it was hashed; publish again")
+                                   .format(path=path.name)) from exc
             try:
                 # A re-send hashes what it read: the file may have been damaged on disk.
                 self.put_part(upload_id, n, data, sha256 if attempt == 1 else None)

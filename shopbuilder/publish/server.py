@@ -7,13 +7,15 @@ a log line (only method, path and status are logged).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from shopbuilder.publish import protocol as p
 from shopbuilder.publish.auth import TokenTable, bearer_token
 from shopbuilder.publish.protocol import Problem
 from shopbuilder.publish.storage import Store
-from shopbuilder.publish.validation import check_bundle
+from shopbuilder.publish.validation import check_bundle, warm_up
 
 log = logging.getLogger("shopbuilder.publish.server")
 
@@ -69,6 +71,7 @@ class ReceiverApp:
         self.fault = fault
         self.stats: Counter[str] = Counter()  # parts_stored, parts_rejected, versions_created
         self._stats_lock = threading.Lock()
+        warm_up()
 
     def count(self, key: str) -> None:
         with self._stats_lock:
@@ -212,12 +215,12 @@ class ReceiverApp:
                           f"parts are at most {state.part_size} bytes")
         if state.version is not None:  # already complete: nothing to store
             return Response(200, {"n": number, "sha256": expected, "size": length})
-        data = environ["wsgi.input"].read(length)
-        if len(data) != length or hashlib.sha256(data).hexdigest() != expected:
-            self.count("parts_rejected")
-            raise Problem(422, "part-checksum-mismatch", "Part checksum mismatch",
-                          f"part {number} arrived damaged; send it again")
-        self.store.write_part(state, number, data, expected)
+        with request_body(environ, length) as data:
+            if len(data) != length or hashlib.sha256(data).hexdigest() != expected:
+                self.count("parts_rejected")
+                raise Problem(422, "part-checksum-mismatch", "Part checksum mismatch",
+                              f"part {number} arrived damaged; send it again")
+            self.store.write_part(state, number, data, expected)
         self.count("parts_stored")
         return Response(200, {"n": number, "sha256": expected, "size": length})
 
@@ -254,6 +257,24 @@ class ReceiverApp:
             return Response(304, None, headers)
         stream = open(self.store.version_path(slug, info.number), "rb")  # noqa: SIM115
         return Response(200, None, [*headers, ("Content-Length", str(info.size))], stream)
+
+
+@contextlib.contextmanager
+def request_body(environ: dict[str, Any], length: int) -> Iterator[bytes | memoryview]:
+    """The request body, `length` bytes. Waitress hands over a body it kept in memory
+    as a BytesIO: its buffer is used in place, which saves copying every part once more
+    (8 MiB of fresh memory per part); any other stream is read."""
+    stream = environ["wsgi.input"]
+    view = stream.getbuffer() if isinstance(stream, io.BytesIO) and stream.tell() == 0 \
+        else None
+    if view is not None and view.nbytes != length:
+        view.release()
+        view = None
+    if view is None:
+        yield stream.read(length)
+        return
+    with view:  # released before waitress closes the BytesIO
+        yield view
 
 
 def _content_length(environ: dict[str, Any], required: bool = False) -> int:

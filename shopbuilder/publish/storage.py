@@ -19,18 +19,20 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from shopbuilder.bundle.archive import EntryDigest
 from shopbuilder.core.findings import Finding, has_errors
 from shopbuilder.core.timeutil import utcnow
+from shopbuilder.publish.hashing import FileDigest, digest_file, sha256_file
 from shopbuilder.publish.protocol import Problem, part_count, part_range
+from shopbuilder.publish.streamhash import StreamDigest
 
-HASH_CHUNK = 4 * 1024 * 1024
-RUNNING_HASH_BACKLOG = 4  # parts held in memory for the background hasher
+__all__ = ["FileDigest", "Store", "digest_file", "sha256_file"]
 # Large buffers go to the kernel in slices of this size. One 8 MiB write() into the page
 # cache measured 6x slower than the same bytes in 1 MiB writes (0.6 s against 0.1 s for
 # 200 MB on the dev VM: the big write asks for large folios the VM must fault in).
@@ -48,11 +50,14 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_sliced(fh: BinaryIO, data: bytes | memoryview) -> None:
-    """Write all of `data` to the unbuffered file `fh`, `WRITE_SLICE` bytes at a time."""
-    view = memoryview(data)
-    while view:
-        written = fh.write(view[:WRITE_SLICE])
-        view = view[written:]
+    """Write all of `data` to the unbuffered file `fh`, `WRITE_SLICE` bytes at a time.
+    Every view of `data` is released on the way out, even on an error: `data` may be
+    the server's own request buffer, which cannot be freed while a view of it lives."""
+    with memoryview(data) as whole:
+        at = 0
+        while at < whole.nbytes:
+            with whole[at:at + WRITE_SLICE] as piece:
+                at += fh.write(piece)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -77,51 +82,6 @@ def copy_atomic(src: Path, dest: Path) -> None:
         os.fsync(fout.fileno())
     os.replace(tmp, dest)
     fsync_dir(dest.parent)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class FileDigest:
-    """A file's SHA-256 and, for a given part size, each part's SHA-256."""
-
-    sha256: str
-    size: int
-    part_size: int
-    parts: tuple[str, ...]
-
-    def part(self, n: int, part_size: int) -> str | None:
-        """Part n's SHA-256 when the parts were cut at `part_size`, else None."""
-        return self.parts[n] if part_size == self.part_size and n < len(self.parts) else None
-
-
-def digest_file(path: Path, part_size: int) -> FileDigest:
-    """One read of the file for its SHA-256 and every part's: the parts are hashed on a
-    second thread at the same time (hashing releases the GIL), so this costs the wall
-    time of `sha256_file` and the upload needs no hashing of its own."""
-    whole = hashlib.sha256()
-    futures: list[Future[str]] = []
-    size = 0
-
-    def part_sha(chunk: bytes) -> str:
-        return hashlib.sha256(chunk).hexdigest()
-
-    with ThreadPoolExecutor(1, thread_name_prefix="part-hash") as pool, \
-            open(path, "rb") as fh:
-        while chunk := fh.read(part_size):
-            if len(futures) >= 2:
-                futures[-2].result()  # at most two parts in memory
-            futures.append(pool.submit(part_sha, chunk))
-            whole.update(chunk)
-            size += len(chunk)
-        parts = tuple(f.result() for f in futures) or (part_sha(b""),)
-    return FileDigest(whole.hexdigest(), size, part_size, parts)
 
 
 @dataclass(frozen=True)
@@ -155,20 +115,6 @@ class UploadState:
         return part_count(self.size, self.part_size)
 
 
-class _RunningHash:
-    """SHA-256 of parts 0..done-1, with each part's own SHA-256 as it was hashed."""
-
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
-        self.done = 0
-        self.hashed: dict[int, str] = {}
-
-    def add(self, n: int, data: bytes, sha256: str) -> None:
-        self.digest.update(data)
-        self.hashed[n] = sha256
-        self.done = n + 1
-
-
 class _Locks:
     """One lock per name, so uploads and shops are serialised without a global lock."""
 
@@ -188,16 +134,12 @@ class Store:
     def __init__(self, root: Path, *, fsync_parts: bool = True) -> None:
         self.root = Path(root)
         self.fsync_parts = fsync_parts
-        # upload id → (parts hashed so far, SHA-256 of them): parts arriving in order
-        # are hashed as they come, so completing needs no second pass over the bundle.
-        # Lost on restart (then complete reads the file), never trusted past a re-send.
-        # The hashing runs on one background thread, off the part's request: the
-        # answer to a PUT does not wait for it, and parts stay in submission order.
-        self._running: dict[str, _RunningHash] = {}
-        self._running_lock = threading.Lock()
-        self._hasher = ThreadPoolExecutor(1, thread_name_prefix="running-hash")
-        self._pending: dict[str, list[Future[None]]] = {}
-        self._in_memory = threading.BoundedSemaphore(RUNNING_HASH_BACKLOG)
+        # upload id → its bytes hashed as they land (see streamhash), so completing
+        # reads nothing again. Lost on restart (then complete reads the file).
+        self._streams: dict[str, StreamDigest] = {}
+        self._streams_lock = threading.Lock()
+        self._whole_pool = ThreadPoolExecutor(1, thread_name_prefix="bundle-sha")
+        self._scan_pool = ThreadPoolExecutor(1, thread_name_prefix="entry-sha")
         (self.root / "uploads").mkdir(parents=True, exist_ok=True)
         (self.root / "shops").mkdir(parents=True, exist_ok=True)
 
@@ -273,77 +215,40 @@ class Store:
             # The marker's own durability needs no fsync: a marker lost in a power cut
             # only means the part is sent again.
             (folder / "parts" / f"{n}-{sha256}").touch()
-        # The part's bytes ride along to the hasher while few are waiting; past that
-        # backlog the hasher reads them back from the page cache (memory stays bounded).
-        held = data if self._in_memory.acquire(blocking=False) else None
+        self._stream(state).written(n, sha256)
 
-        def advance() -> None:
-            try:
-                self._advance_running_hash(state, n, held, sha256)
-            finally:
-                if held is not None:
-                    self._in_memory.release()
-
-        future = self._hasher.submit(advance)
-        with self._running_lock:
-            pending = self._pending.setdefault(state.id, [])
-            pending[:] = [f for f in pending if not f.done()]
-            pending.append(future)
-
-    def _wait_running_hash(self, upload_id: str) -> None:
-        with self._running_lock:
-            pending = self._pending.pop(upload_id, [])
-        wait(pending)
+    def _stream(self, state: UploadState) -> StreamDigest:
+        with self._streams_lock:
+            stream = self._streams.get(state.id)
+            if stream is None:  # first part since the upload began or since a restart
+                stream = self._streams[state.id] = StreamDigest(
+                    self._upload_dir(state.id) / "data", state.size, state.part_size,
+                    self._whole_pool, self._scan_pool, self.held_parts(state.id))
+            return stream
 
     def close(self) -> None:
         """Let the background hashing finish; the store takes no parts after this."""
-        self._hasher.shutdown(wait=True)
+        self._whole_pool.shutdown(wait=True)
+        self._scan_pool.shutdown(wait=True)
 
-    def _advance_running_hash(self, state: UploadState, n: int, data: bytes | None,
-                              sha256: str) -> None:
-        """Extend the running hash with part n, then with any later parts that came
-        early (read back from disk: parts sent two at a time arrive slightly out of
-        order). A part re-sent with other bytes than those hashed voids it."""
-        with self._running_lock:
-            running = self._running.get(state.id)
-            if running is None:
-                if n != 0:
-                    return
-                running = self._running[state.id] = _RunningHash()
-            if n < running.done:
-                if running.hashed.get(n) != sha256:
-                    del self._running[state.id]
-                return
-            if n != running.done:
-                return
-            if data is None:
-                data = self._read_part(state, n)
-            running.add(n, data, sha256)
-            held = self.held_parts(state.id)
-            with open(self._upload_dir(state.id) / "data", "rb") as fh:
-                while running.done in held:
-                    offset, length = part_range(running.done, state.size, state.part_size)
-                    fh.seek(offset)
-                    running.add(running.done, fh.read(length), held[running.done])
-
-    def _read_part(self, state: UploadState, n: int) -> bytes:
-        offset, length = part_range(n, state.size, state.part_size)
-        with open(self._upload_dir(state.id) / "data", "rb") as fh:
-            fh.seek(offset)
-            return fh.read(length)
-
-    def _assembled_sha256(self, state: UploadState, data: Path) -> str:
-        self._wait_running_hash(state.id)
-        with self._running_lock:
-            running = self._running.pop(state.id, None)
-        if running is not None and running.done == state.parts:
-            return str(running.digest.hexdigest())
-        return sha256_file(data)
+    def _assembled(self, state: UploadState, data: Path,
+                   held: dict[int, str]) -> tuple[str, dict[int, EntryDigest]]:
+        """The data file's SHA-256 and its stored entries' digests: from the hashing
+        done while the parts landed, else (after a restart) by reading the file."""
+        with self._streams_lock:
+            stream = self._streams.pop(state.id, None)
+        if stream is not None:
+            sha, entries = stream.finish(held)
+            if sha is not None:
+                return sha, entries
+        return sha256_file(data), {}
 
     def complete(self, upload_id: str,
-                 check: Callable[[Path, str], list[Finding]]) -> tuple[VersionInfo, bool]:
+                 check: Callable[[Path, str, Mapping[int, EntryDigest]], list[Finding]]
+                 ) -> tuple[VersionInfo, bool]:
         """Verify and store the upload as the shop's next version; (version, created).
-        Completing again returns the same version."""
+        Completing again returns the same version. `check(path, slug, entries)` is the
+        bundle validator; `entries` are the digests of entries hashed already."""
         with self._lock("upload", upload_id):
             state = self.get_upload(upload_id)
             done = self._version_of_upload(state)
@@ -356,12 +261,13 @@ class Store:
                               f"{len(missing)} of {state.parts} parts are missing",
                               {"missing_parts": missing})
             data = self._upload_dir(upload_id) / "data"
-            if self._assembled_sha256(state, data) != state.sha256:
+            sha, entries = self._assembled(state, data, held)
+            if sha != state.sha256:
                 bad = self._drop_bad_parts(state, held)
                 raise Problem(422, "checksum-mismatch", "Bundle checksum mismatch",
                               "the assembled bundle does not match its SHA-256; "
                               "send the listed parts again", {"missing_parts": bad})
-            findings = check(data, state.slug)
+            findings = check(data, state.slug, entries)
             if has_errors(findings):
                 raise Problem(422, "invalid-bundle", "Invalid bundle",
                               "; ".join(f.message for f in findings if f.severity == "error"),

@@ -15,7 +15,7 @@ from shopbuilder.publish.storage import Store, UploadState
 from tests.publish.conftest import PART, make_bundle
 
 
-def no_findings(_path: Path, _slug: str) -> list[Finding]:
+def no_findings(_path: Path, _slug: str, _entries: object) -> list[Finding]:
     return []
 
 
