@@ -11,8 +11,9 @@ from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.core.models import PublishTarget
 from shopbuilder.i18n import _
 from shopbuilder.publish.client import CancelCallback, ProgressCallback, PublishClient
+from shopbuilder.publish.hashing import FileDigest
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import FileDigest, Store, copy_atomic
+from shopbuilder.publish.storage import Store, copy_atomic
 from shopbuilder.publish.validation import check_bundle
 
 

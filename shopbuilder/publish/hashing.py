@@ -61,6 +61,14 @@ class FileDigest:
         return self.parts[n] if part_size == self.part_size and n < len(self.parts) else None
 
 
+def _map(fh: BinaryIO, start: int, end: int) -> tuple[mmap.mmap, int]:
+    """A read-only map of bytes [start, end) of `fh` (start rounded down to what mmap
+    allows) and where `start` is in it."""
+    base = start - start % mmap.ALLOCATIONGRANULARITY
+    return mmap.mmap(fh.fileno(), end - base, offset=base, access=mmap.ACCESS_READ), \
+        start - base
+
+
 @contextlib.contextmanager
 def mapped(path: Path, start: int = 0, end: int | None = None) -> Iterator[memoryview]:
     """Bytes [start, end) of `path` (to its end by default), memory-mapped read-only.
@@ -71,9 +79,8 @@ def mapped(path: Path, start: int = 0, end: int | None = None) -> Iterator[memor
         if end <= start:
             yield memoryview(b"")
             return
-        base = start - start % mmap.ALLOCATIONGRANULARITY
-        with mmap.mmap(fh.fileno(), end - base, offset=base, access=mmap.ACCESS_READ) as m, \
-                memoryview(m) as whole, whole[start - base:] as view:
+        m, at = _map(fh, start, end)
+        with m, memoryview(m) as whole, whole[at:] as view:
             yield view
 
 
@@ -93,11 +100,9 @@ def part_view(path: Path, offset: int, length: int) -> memoryview:
     call returns, and closing a map that is still viewed is an error."""
     if length <= 0:
         return memoryview(b"")
-    base = offset - offset % mmap.ALLOCATIONGRANULARITY
     with open(path, "rb") as fh:
-        m = mmap.mmap(fh.fileno(), offset + length - base, offset=base,
-                      access=mmap.ACCESS_READ)
-    return memoryview(m)[offset - base:]
+        m, at = _map(fh, offset, offset + length)
+    return memoryview(m)[at:]
 
 
 def digest_file(path: Path, part_size: int) -> FileDigest:

@@ -28,7 +28,7 @@ from shopbuilder.publish import protocol as p
 from shopbuilder.publish.client import CancelCallback, ProgressCallback, PublishCancelled
 from shopbuilder.publish.diffing import dry_run_diff
 from shopbuilder.publish.endpoints import Endpoint, open_endpoint
-from shopbuilder.publish.storage import FileDigest, digest_file, sha256_file
+from shopbuilder.publish.hashing import FileDigest, digest_file, sha256_file
 from shopbuilder.publish.targets import get_target
 from shopbuilder.publish.tokens import load_token
 

@@ -28,11 +28,10 @@ from typing import Any, BinaryIO
 from shopbuilder.bundle.archive import EntryDigest
 from shopbuilder.core.findings import Finding, has_errors
 from shopbuilder.core.timeutil import utcnow
-from shopbuilder.publish.hashing import FileDigest, digest_file, sha256_file
+from shopbuilder.publish.hashing import sha256_file
 from shopbuilder.publish.protocol import Problem, part_count, part_range
 from shopbuilder.publish.streamhash import StreamDigest
 
-__all__ = ["FileDigest", "Store", "digest_file", "sha256_file"]
 # Large buffers go to the kernel in slices of this size. One 8 MiB write() into the page
 # cache measured 6x slower than the same bytes in 1 MiB writes (0.6 s against 0.1 s for
 # 200 MB on the dev VM: the big write asks for large folios the VM must fault in).

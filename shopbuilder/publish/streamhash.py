@@ -77,9 +77,3 @@ class StreamDigest:
             if self._next != part_count(self.size, self.part_size) or self._hashed != held:
                 return None, {}
             return self._whole.hexdigest(), dict(self._scanner.found)
-
-    def wait(self) -> None:
-        """Let the hashing submitted so far finish (before the file is moved away)."""
-        with self._lock:
-            futures = list(self._futures)
-        wait(futures)

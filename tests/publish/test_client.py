@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from shopbuilder.publish.client import AuthError, PublishCancelled, PublishClient, PublishError
+from shopbuilder.publish.hashing import sha256_file
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import Store, sha256_file
+from shopbuilder.publish.storage import Store
 from tests.publish.conftest import PART, TOKEN, FaultProxy, Receiver, make_bundle
 
 FAST = {"backoff": 0.01}
