@@ -64,7 +64,7 @@ class ReceiverApp:
                  part_size: int = p.DEFAULT_PART_SIZE,
                  max_bundle_size: int = p.DEFAULT_MAX_BUNDLE_SIZE,
                  fsync_parts: bool = True, fault: FaultHook | None = None) -> None:
-        self.store = Store(root, fsync_parts=fsync_parts)
+        self.store = Store(root, fsync_parts=fsync_parts, part_size=part_size)
         self.tokens = tokens
         self.part_size = part_size
         self.max_bundle_size = max_bundle_size

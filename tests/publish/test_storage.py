@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shopbuilder.core.findings import Finding
-from shopbuilder.publish import storage
+from shopbuilder.publish import partio
 from shopbuilder.publish.protocol import Problem, part_range
 from shopbuilder.publish.storage import Store, UploadState
 from tests.publish.conftest import PART, make_bundle
@@ -36,7 +36,7 @@ def put_all(store: Store, state: UploadState, data: bytes, order: list[int] | No
 
 def test_parts_in_any_order_complete_to_the_same_bytes(tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     state = start(store, data)
     put_all(store, state, data, order=[2, 0, 4, 1, 3])
     info, created = store.complete(state.id, no_findings)
@@ -46,14 +46,14 @@ def test_parts_in_any_order_complete_to_the_same_bytes(tmp_path: Path) -> None:
 
 def test_damage_on_disk_after_a_restart_is_found_and_asked_for_again(tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     state = start(store, data)
     put_all(store, state, data)
     data_file = tmp_path / "root" / "uploads" / state.id / "data"
     with open(data_file, "r+b") as fh:  # a write lost in a power cut
         fh.seek(PART + 10)
         fh.write(b"\0" * 100)
-    restarted = Store(tmp_path / "root")  # no running hash survives
+    restarted = Store(tmp_path / "root", part_size=PART)  # no running hash survives
     with pytest.raises(Problem) as err:
         restarted.complete(state.id, no_findings)
     assert err.value.kind == "checksum-mismatch" and err.value.extra["missing_parts"] == [1]
@@ -65,7 +65,7 @@ def test_damage_on_disk_after_a_restart_is_found_and_asked_for_again(tmp_path: P
 
 def test_a_part_resent_with_other_bytes_voids_the_running_hash(tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     state = start(store, data)
     put_all(store, state, data)
     other = b"x" * PART
@@ -78,7 +78,7 @@ def test_a_part_resent_with_other_bytes_voids_the_running_hash(tmp_path: Path) -
 
 def test_version_numbers_are_never_shared_or_reused(tmp_path: Path) -> None:
     bundle = make_bundle(tmp_path / "b.zip")
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     sha = hashlib.sha256(bundle.read_bytes()).hexdigest()
     # a number taken by a writer that crashed before finishing (empty metadata file)
     (tmp_path / "root" / "shops" / "acme" / "versions").mkdir(parents=True)
@@ -96,7 +96,7 @@ def test_version_numbers_are_never_shared_or_reused(tmp_path: Path) -> None:
 
 def test_wrong_part_length_is_refused(tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     state = start(store, data)
     with pytest.raises(Problem) as err:
         store.write_part(state, 0, b"short", hashlib.sha256(b"short").hexdigest())
@@ -113,8 +113,8 @@ def test_sliced_writes_keep_every_byte_through_short_writes(tmp_path: Path,
         def write(self, b: object) -> int:
             return super().write(memoryview(b)[:1000])  # type: ignore[arg-type]
 
-    monkeypatch.setattr(storage, "WRITE_SLICE", 4096)
+    monkeypatch.setattr(partio, "WRITE_SLICE", 4096)
     data = hashlib.sha256(b"seed").digest() * 700  # 22,400 bytes: 6 slices, 23 short writes
     with Short(tmp_path / "out.bin", "w") as fh:
-        storage.write_sliced(fh, data)
+        partio.write_sliced(fh, data)
     assert (tmp_path / "out.bin").read_bytes() == data

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shopbuilder.bundle.archive import EntryDigest, open_bundle
-from shopbuilder.publish import storage
+from shopbuilder.publish import partio
 from shopbuilder.publish.hashing import digest_file, sha256_file
 from shopbuilder.publish.protocol import part_range
 from shopbuilder.publish.server import request_body
@@ -95,7 +95,7 @@ def test_the_validator_trusts_only_digests_that_describe_the_entry(tmp_path: Pat
 
 def test_a_completed_upload_hands_the_validator_every_stored_entry(tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
-    store = Store(tmp_path / "root")
+    store = Store(tmp_path / "root", part_size=PART)
     state, _ = store.create_upload("acme", "key-00000001", hashlib.sha256(data).hexdigest(),
                                    len(data), PART)
     for n in reversed(range(state.parts)):  # the worst order: nothing hashed till the end
@@ -118,7 +118,7 @@ def test_a_completed_upload_hands_the_validator_every_stored_entry(tmp_path: Pat
         offset, length = part_range(n, again.size, again.part_size)
         chunk = data[offset:offset + length]
         store.write_part(again, n, chunk, hashlib.sha256(chunk).hexdigest())
-    restarted = Store(tmp_path / "root")  # a restart: the hashing done so far is gone
+    restarted = Store(tmp_path / "root", part_size=PART)  # a restart: the hashing is gone
     seen.clear()
     info, _created = restarted.complete(again.id, check)
     assert seen == {}  # the validator reads every entry itself
@@ -163,5 +163,5 @@ def test_a_failed_write_leaves_no_view_of_the_request_buffer(tmp_path: Path) -> 
             raise OSError("disk full")
 
     with pytest.raises(OSError), request_body({"wsgi.input": buffer}, 10_000) as data:
-        storage.write_sliced(Failing(), data)  # type: ignore[arg-type]
+        partio.write_sliced(Failing(), data)  # type: ignore[arg-type]
     buffer.close()
