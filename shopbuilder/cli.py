@@ -376,6 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(preferred_language(args.lang))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    # urllib3 warns about every retry ("Retrying (Retry(...))"); the publish client reports
+    # the outcome itself, so those lines are shown only with -v.
+    logging.getLogger("urllib3.connectionpool").setLevel(
+        logging.NOTSET if args.verbose else logging.ERROR)
     if args.command is None:
         from shopbuilder.gui.app import run_app
 

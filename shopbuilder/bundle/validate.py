@@ -15,7 +15,7 @@ from shopbuilder.bundle.schemas import pointer, schema_errors
 from shopbuilder.core.findings import Finding, Severity, sort_findings
 from shopbuilder.i18n import _
 
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA_RE = re.compile(r"^[0-9a-f]{64}\Z")
 REQUIRED = (fmt.APP, fmt.SHOP, fmt.CATEGORIES, fmt.PRODUCTS, *fmt.PROMOTION_FILES)
 
 

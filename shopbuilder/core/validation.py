@@ -8,8 +8,8 @@ from typing import Any
 from shopbuilder.core.errors import Collector
 from shopbuilder.i18n import _
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,19}$")
-COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,19}\Z")
+COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}\Z")
 
 
 def text(c: Collector, path: str, value: Any, *, max_len: int, required: bool = True) -> None:

@@ -38,7 +38,7 @@ from shopbuilder.promotions.display import list_campaigns
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 MIN_PARALLEL = 16  # fewer posters than this render faster in this process
 
 

@@ -25,7 +25,7 @@ from shopbuilder.core.validation import SLUG_RE
 from shopbuilder.i18n import _
 
 SCENE_MAX = 32
-SCENE_RE = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$")
+SCENE_RE = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+\Z")
 SHORT_ID_LEN = 8
 KINDS = {"product": "p", "campaign": "c", "coupon": "q", "shop": "s"}
 PAGES = {

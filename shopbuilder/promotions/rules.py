@@ -23,9 +23,9 @@ from shopbuilder.core.models import (
 from shopbuilder.core.money import format_money
 from shopbuilder.i18n import _
 
-KEY_RE = re.compile(r"^[A-Za-z0-9]{1,8}$")
-CODE_RE = re.compile(r"^[A-Za-z0-9]{4,32}$")
-SLOT_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+KEY_RE = re.compile(r"^[A-Za-z0-9]{1,8}\Z")
+CODE_RE = re.compile(r"^[A-Za-z0-9]{4,32}\Z")
+SLOT_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\Z")
 PAY_CONDITIONS = ("floor", "current")  # must reach the floor / may buy at the current price
 KEY_PREFIX = {"coupon": "c", "group_buy": "gb", "bargain": "bg", "flash_sale": "fs"}
 

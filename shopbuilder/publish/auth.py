@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.i18n import _
-from shopbuilder.publish.protocol import SLUG_RE
+from shopbuilder.publish.protocol import SLUG_RE, TOKEN_RE
 
 ALL_SHOPS = "*"
 
@@ -46,6 +46,10 @@ class TokenTable:
             if len(parts) != 2 or not (parts[0] == ALL_SHOPS or SLUG_RE.match(parts[0])):
                 raise ShopBuilderError(_(
                     "{path} line {n}: write a grant as 'SHOP TOKEN' or '* TOKEN'"
+                ).format(path=path, n=number))
+            if not TOKEN_RE.fullmatch(parts[1]):  # no client could ever send it
+                raise ShopBuilderError(_(
+                    "{path} line {n}: the token may contain only printable ASCII characters"
                 ).format(path=path, n=number))
             table.add(parts[0], parts[1])
         return table

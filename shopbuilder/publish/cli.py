@@ -10,6 +10,7 @@ on the first. A shop literally called "history" still publishes with one word.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import logging
 import signal
@@ -69,7 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help=_("receiver address, https://…"))
     where.add_argument("--folder", metavar="DIR", help=_("a plain folder"))
-    p.add_argument("--ca-bundle", metavar="FILE", help=_("extra CA certificates (PEM)"))
+    p.add_argument("--ca-bundle", metavar="FILE",
+                   help=_("CA certificates (PEM) to trust instead of the system's; the file "
+                          "must hold every CA the receiver's certificate needs"))
     _add_json(p)
     p.set_defaults(func=cmd_target_add)
     p = target_sub.add_parser("list", help=_("list targets"))
@@ -85,26 +88,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_serve(ctx: Any) -> int:
+    from shopbuilder.core.errors import ShopBuilderError
     from shopbuilder.publish import protocol
     from shopbuilder.publish.auth import TokenTable
     from shopbuilder.publish.server import ReceiverApp
     from shopbuilder.publish.serving import make_server, server_url
 
     a = ctx.args
+    root = Path(a.root).absolute()
     tokens = TokenTable.from_file(Path(a.token_file)) if a.token_file else TokenTable()
+    try:
+        app = ReceiverApp(root, tokens, part_size=a.part_size or protocol.DEFAULT_PART_SIZE,
+                          max_bundle_size=a.max_size or protocol.DEFAULT_MAX_BUNDLE_SIZE)
+    except OSError as exc:
+        raise ShopBuilderError(_("cannot store bundles in {path}: {error}").format(
+            path=root, error=exc.strerror or exc)) from exc
+    try:
+        server = make_server(app, a.host, a.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ShopBuilderError(_(
+                "{host}:{port} is already in use (another receiver or program is listening "
+                "there); choose another --port").format(host=a.host, port=a.port)) from exc
+        raise ShopBuilderError(_("cannot listen on {host}:{port}: {error}").format(
+            host=a.host, port=a.port, error=exc.strerror or exc)) from exc
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     server_log = logging.getLogger("shopbuilder.publish.server")
     server_log.addHandler(handler)
     server_log.setLevel(logging.INFO)
-    app = ReceiverApp(Path(a.root), tokens, part_size=a.part_size or protocol.DEFAULT_PART_SIZE,
-                      max_bundle_size=a.max_size or protocol.DEFAULT_MAX_BUNDLE_SIZE)
-    server = make_server(app, a.host, a.port)
+    server_log.propagate = False  # the root handler would print every line a second time
     if not tokens:
         print(_("warning: no token file; nothing can be uploaded, only active bundles "
                 "served"), file=sys.stderr)
     print(_("shopbuilder receiver on {url} (root {root})").format(
-        url=server_url(server), root=Path(a.root).resolve()), flush=True)
+        url=server_url(server), root=root.resolve()), flush=True)
+
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt  # every file is written atomically: stopping is safe
 

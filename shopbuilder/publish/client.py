@@ -13,7 +13,6 @@ import hashlib
 import logging
 import os
 import threading
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
 from shopbuilder.core.errors import ShopBuilderError
@@ -89,12 +89,20 @@ def make_session(*, retries: int = 5, backoff: float = 0.5, ca_bundle: str | Non
     adapter = HTTPAdapter(max_retries=retry, pool_connections=pool, pool_maxsize=pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    session.verify = ca_bundle or True  # TLS verification stays on; a CA bundle may be added
-    # trust_env would let a ~/.netrc entry replace our Authorization header; proxies
-    # from the environment / system settings are still honoured.
+    # TLS verification stays on. A target's CA bundle is trusted *instead of* the system's
+    # certificates (requests' verify=path), so it must hold every CA the receiver needs.
+    session.verify = ca_bundle or True
+    # trust_env would let a ~/.netrc entry replace our Authorization header; proxies are
+    # chosen per receiver instead (see `receiver_proxies`).
     session.trust_env = False
-    session.proxies.update(urllib.request.getproxies())
     return session
+
+
+def receiver_proxies(base_url: str) -> dict[str, str]:
+    """The proxies the environment / system settings give for `base_url`, or none when
+    no_proxy (or the system's bypass list) excludes its host: a proxy the user left out
+    must never see the token."""
+    return get_environ_proxies(base_url)
 
 
 class _Tally:
@@ -132,6 +140,7 @@ class PublishClient:
         self.session = session or make_session(retries=retries, backoff=backoff,
                                                ca_bundle=ca_bundle, pool=workers + 2)
         self._auth = {"Authorization": f"Bearer {token}"}
+        self._proxies = receiver_proxies(self.base_url)
 
     def close(self) -> None:
         self.session.close()
@@ -153,7 +162,8 @@ class PublishClient:
         all_headers = {**(self._auth if auth else {}), **(headers or {})}
         try:
             response = self.session.request(method, url, headers=all_headers,
-                                            timeout=self.timeout, **kwargs)
+                                            timeout=self.timeout, proxies=self._proxies,
+                                            **kwargs)
         except requests.exceptions.SSLError as exc:
             raise PublishError(_("TLS check failed for {url}: the server's certificate is "
                                  "not trusted (set the target's CA bundle)").format(

@@ -71,7 +71,11 @@ class FolderEndpoint:
     bundle is copied to ``shops/<slug>/active.zip`` so a plain web server can serve it."""
 
     def __init__(self, folder: Path) -> None:
-        self.store = Store(folder)
+        try:
+            self.store = Store(folder)
+        except OSError as exc:
+            raise ShopBuilderError(_("cannot create the target folder {path}: {error}").format(
+                path=folder, error=exc.strerror or exc)) from exc
 
     def upload(self, slug: str, path: Path, sha256: str, key: str, *,
                progress: ProgressCallback | None = None,
@@ -91,12 +95,26 @@ class FolderEndpoint:
         return Uploaded(info.number, bytes_sent=size)
 
     def activate(self, slug: str, version: int) -> None:
+        # active.zip first (copied atomically), then active.json: active.json is the
+        # commit point, so it never names a version active.zip does not hold yet. A
+        # failure in between leaves the old version recorded; activating again repairs it.
+        try:
+            self.store.version(slug, version)
+        except Problem as problem:
+            raise ShopBuilderError(str(problem)) from problem
+        active_zip = self.store.root / "shops" / slug / "active.zip"
+        try:
+            copy_atomic(self.store.version_path(slug, version), active_zip)
+        except OSError as exc:
+            raise ShopBuilderError(_("cannot write {path}: {error}").format(
+                path=active_zip, error=exc.strerror or exc)) from exc
         try:
             self.store.activate(slug, version)
         except Problem as problem:
             raise ShopBuilderError(str(problem)) from problem
-        shop_dir = self.store.root / "shops" / slug
-        copy_atomic(self.store.version_path(slug, version), shop_dir / "active.zip")
+        except OSError as exc:
+            raise ShopBuilderError(_("cannot write {path}: {error}").format(
+                path=active_zip.with_name("active.json"), error=exc.strerror or exc)) from exc
 
     def versions(self, slug: str) -> list[dict[str, Any]]:
         return [v.as_json() for v in self.store.versions(slug)]

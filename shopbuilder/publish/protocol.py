@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopbuilder.core.validation import SLUG_RE as SLUG_RE  # what a shop id may be
+
 API_PREFIX = "/v1"
 DEFAULT_PART_SIZE = 8 * 1024 * 1024
 MIN_PART_SIZE = 64 * 1024
@@ -24,10 +26,12 @@ BUNDLE_SHA_HEADER = "X-Bundle-SHA256"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://shopbuilder.dev/problems/"
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,19}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
-IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+# A token travels in an HTTP header: printable ASCII only, no spaces or line breaks.
+TOKEN_RE = re.compile(r"[!-~]+")
+NUMBER_RE = re.compile(r"^[0-9]{1,9}\Z")  # part and version numbers (str.isdigit takes "²")
+UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}\Z")
+IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}\Z")
 
 
 @dataclass(eq=False)

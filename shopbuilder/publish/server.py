@@ -144,8 +144,10 @@ class ReceiverApp:
     def upload_for(self, environ: dict[str, Any], upload_id: str) -> Any:
         if not p.UPLOAD_ID_RE.match(upload_id):
             raise Problem(404, "unknown-upload", "Unknown upload", "that is not an upload id")
-        if not bearer_token(environ.get("HTTP_AUTHORIZATION")):
-            raise Problem(401, "unauthorized", "Not authorised", "the access token is missing")
+        token = bearer_token(environ.get("HTTP_AUTHORIZATION"))
+        if not token or not self.tokens.scopes_for(token):  # 401 before saying what exists
+            raise Problem(401, "unauthorized", "Not authorised",
+                          "the access token is missing or wrong; check the target's token")
         state = self.store.get_upload(upload_id)
         self.authorize(environ, state.slug)
         return state
@@ -201,7 +203,7 @@ class ReceiverApp:
 
     def put_part(self, environ: dict[str, Any], upload_id: str, n: str) -> Response:
         state = self.upload_for(environ, upload_id)
-        if not n.isdigit() or int(n) >= state.parts:
+        if not p.NUMBER_RE.match(n) or int(n) >= state.parts:
             raise Problem(404, "unknown-part", "Unknown part",
                           f"parts are numbered 0 to {state.parts - 1}")
         number = int(n)
@@ -239,7 +241,7 @@ class ReceiverApp:
 
     def activate(self, environ: dict[str, Any], slug: str, n: str) -> Response:
         self.authorize(environ, slug)
-        if not n.isdigit():
+        if not p.NUMBER_RE.match(n):
             raise Problem(404, "unknown-version", "Unknown version", "that is not a version")
         return Response(200, self.store.activate(slug, int(n)).as_json())
 
@@ -284,6 +286,6 @@ def _content_length(environ: dict[str, Any], required: bool = False) -> int:
             raise Problem(411, "length-required", "Length required",
                           "send a Content-Length header")
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Problem(400, "bad-length", "Bad request", "Content-Length is not a number")
     return int(raw)

@@ -1,15 +1,17 @@
 """Publish a shop's bundle to a target, roll a target back, and keep the history.
 
 The history row is committed as "pending" before anything is sent, with the upload's
-idempotency key: if the app crashes or the network gives up, publishing the same
-bundle to the same target again reuses that key and the receiver resumes the upload.
+idempotency key, which follows from the shop, the target and the bundle's SHA-256: if
+the app crashes or the network gives up, publishing the same bundle to the same target
+again resumes the upload, and publishing bytes the target already holds returns that
+version (activated again) rather than a duplicate.
 No database session is held open while bytes travel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,15 +112,13 @@ def _dry_run(endpoint: Endpoint, slug: str, target: TargetInfo, bundle: Path, sh
             "diff": diff, "diff_text": text}
 
 
-def _resumable_key(session: Session, shop_id: int, target: str, sha: str) -> str:
-    last = session.scalar(
-        select(PublishRecord)
-        .where(PublishRecord.shop_id == shop_id, PublishRecord.target == target,
-               PublishRecord.action == "publish")
-        .order_by(PublishRecord.id.desc()).limit(1))
-    if last is not None and last.sha256 == sha and last.result != "ok" and last.idempotency_key:
-        return last.idempotency_key
-    return f"{sha[:16]}-{uuid.uuid4().hex}"
+def idempotency_key(slug: str, target: str, sha: str) -> str:
+    """The upload key for these bytes of this shop on this target: always the same, so
+    a retry after a crash resumes the earlier upload, two publishes started at once
+    (a double click, two windows) share one upload, and publishing bytes the target
+    already holds gives back that version instead of a duplicate."""
+    tag = hashlib.sha256(f"{slug}\n{target}\n{sha}".encode()).hexdigest()[:32]
+    return f"{sha[:16]}-{tag}"
 
 
 def _finish(workspace: Workspace, record_id: int, result: str, message: str = "",
@@ -138,7 +138,7 @@ def _publish(workspace: Workspace, endpoint: Endpoint, slug: str, target: Target
     sha, size = digest.sha256, digest.size
     with workspace.session() as s:
         shop = get_shop(s, slug)
-        key = _resumable_key(s, shop.id, target.name, sha)
+        key = idempotency_key(slug, target.name, sha)
         record = PublishRecord(shop_id=shop.id, target=target.name, action="publish",
                                sha256=sha, size=size, result="pending", idempotency_key=key)
         s.add(record)

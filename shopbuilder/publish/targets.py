@@ -20,7 +20,7 @@ from shopbuilder.core.errors import Collector, NotFoundError
 from shopbuilder.core.models import PublishTarget
 from shopbuilder.i18n import _
 
-TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
 
 
 def is_loopback(host: str) -> bool:
@@ -53,8 +53,8 @@ def add_target(session: Session, name: str, *, url: str | None = None,
         c.add("url", _("give either --url or --folder"))
     if url is not None:
         check_url(c, url)
-    if folder is not None and not Path(folder).is_absolute():
-        c.add("folder", _("give the folder as an absolute path"))
+    if folder is not None and not folder.strip():
+        c.add("folder", _("give the folder to publish to"))
     if ca_bundle and not Path(ca_bundle).is_file():
         c.add("ca_bundle", _("no CA bundle file at {path}").format(path=ca_bundle))
     c.raise_if_any()
@@ -64,6 +64,8 @@ def add_target(session: Session, name: str, *, url: str | None = None,
         session.add(target)
     target.kind = "url" if url is not None else "folder"
     target.url = (url or "").rstrip("/")
+    # A relative folder is taken from the current one and stored absolute, so publishing
+    # from anywhere else reaches the same place.
     target.folder = str(Path(folder).resolve()) if folder is not None else ""
     target.ca_bundle = str(Path(ca_bundle).resolve()) if ca_bundle else ""
     session.flush()

@@ -15,6 +15,7 @@ from keyring.backends import fail
 
 from shopbuilder.core.errors import ShopBuilderError
 from shopbuilder.i18n import _
+from shopbuilder.publish.protocol import TOKEN_RE
 
 SERVICE = "shopbuilder-publish"
 
@@ -48,11 +49,25 @@ def _backend() -> Any:
     return backend
 
 
-def store_token(target: str, url: str, token: str) -> None:
-    if not token.strip():
+def check_token(token: str) -> str:
+    """The token without surrounding blanks, refused when it could not be sent (a pasted
+    token often brings a typographic dash or a line break). Never quotes the secret."""
+    token = token.strip()
+    if not token:
         raise ShopBuilderError(_("the token is empty"))
+    if not TOKEN_RE.fullmatch(token):
+        bad = next(i for i, ch in enumerate(token, 1) if not TOKEN_RE.fullmatch(ch))
+        raise ShopBuilderError(_(
+            "the token may contain only printable ASCII characters (letters, digits and "
+            "punctuation, no spaces); character {n} is not one: copy the token again "
+            "from where it was issued").format(n=bad))
+    return token
+
+
+def store_token(target: str, url: str, token: str) -> None:
+    token = check_token(token)
     try:
-        _backend().set_password(SERVICE, _account(target, url), token.strip())
+        _backend().set_password(SERVICE, _account(target, url), token)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(_("the keyring refused to store the token: {error}")
                                  .format(error=type(exc).__name__)) from exc
@@ -68,6 +83,11 @@ def load_token(target: str, url: str) -> str:
         raise ShopBuilderError(_(
             "no token stored for target {target}; run 'shopbuilder target add {target} "
             "--url {url}' again to enter it").format(target=target, url=url))
+    if not TOKEN_RE.fullmatch(token):  # stored before tokens were checked
+        raise ShopBuilderError(_(
+            "the token stored for target {target} has characters that cannot be sent; run "
+            "'shopbuilder target add {target} --url {url}' again to enter it").format(
+                target=target, url=url))
     return token
 
 

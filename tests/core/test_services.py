@@ -45,7 +45,7 @@ def test_empty_shop_name_is_rejected(workspace: Workspace) -> None:
     expect_rejected(workspace, lambda s: ssvc.create_shop(s, "acme", "  "), "name")
 
 
-@pytest.mark.parametrize("slug", ["A", "Acme", "-x", "a b", "x" * 21, "中文"])
+@pytest.mark.parametrize("slug", ["A", "Acme", "-x", "a b", "x" * 21, "中文", "acme\n"])
 def test_bad_slug_is_rejected(workspace: Workspace, slug: str) -> None:
     expect_rejected(workspace, lambda s: ssvc.create_shop(s, slug, "ok"), "slug")
 

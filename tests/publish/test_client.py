@@ -177,3 +177,21 @@ def test_tls_verification_stays_on_with_a_custom_ca(tmp_path: Path) -> None:
         assert c.session.verify == str(ca)
     with PublishClient("https://example.invalid", TOKEN) as c:
         assert c.session.verify is True
+
+
+@pytest.mark.parametrize("no_proxy", ["", "127.0.0.1"])
+def test_environment_proxy_is_used_unless_no_proxy_excludes_the_host(
+        receiver: Receiver, proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        no_proxy: str) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    # The "proxy" is a plain TCP relay: waitress accepts the absolute-form requests a
+    # client sends to an HTTP proxy, so the upload succeeds either way.
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    if no_proxy:
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+    bundle = make_bundle(tmp_path / "b.zip")
+    with client(receiver.url) as c:
+        assert c.upload_bundle("acme", bundle, key="key-00000001").version == 1
+    assert (proxy.sent > 0) is not bool(no_proxy)  # excluded: the token never reached it

@@ -249,18 +249,18 @@ def test_parts_kept_for_an_abandoned_upload_are_given_up_when_buffers_run_out(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage, "PART_BUFFERS", 3)
     data = make_bundle(tmp_path / "b.zip", payload=6 * PART).read_bytes()
-    other = make_bundle(tmp_path / "c.zip", payload=6 * PART, seed=2).read_bytes()
+    other = make_bundle(tmp_path / "c.zip", payload=1000, seed=2).read_bytes()
     store = Store(tmp_path / "root", part_size=PART)
     abandoned = upload(store, data, "key-00000001")
     for n in (1, 2, 3):  # part 0 never comes (yet)
         put(store, abandoned, data, n)
     assert store.buffers_in_use == 3
     busy = upload(store, other, "key-00000002")
+    assert busy.parts == 1  # one part, one buffer: deterministic whatever the hashers do
     reads = FileReads(monkeypatch)
-    for n in range(busy.parts):  # needs a buffer: the abandoned upload's are taken back
-        put(store, busy, other, n)
+    put(store, busy, other, 0)  # needs a buffer: the abandoned upload's are taken back
     assert sorted(complete(store, busy, other)) == stored_entries(other)
-    assert reads.calls == 0 and store.buffers_in_use == 0  # all from memory, all back
+    assert reads.calls == 0 and store.buffers_in_use == 0  # from memory, all back
     for n in (0, *range(4, abandoned.parts)):  # it comes back after all
         put(store, abandoned, data, n)
     assert sorted(complete(store, abandoned, data)) == stored_entries(data)

@@ -117,8 +117,9 @@ def test_bad_and_missing_tokens_are_401_problems(receiver: Receiver, http: reque
         body = r.json()
         assert {"type", "title", "status", "detail"} <= set(body) and body["status"] == 401
     upload = start(http, receiver, data).json()
-    r = http.get(f"{receiver.url}/v1/uploads/{upload['upload_id']}", headers=auth("nope"))
-    assert r.status_code == 401
+    for upload_id in (upload["upload_id"], "0" * 32):  # a bad token learns nothing of ids
+        r = http.get(f"{receiver.url}/v1/uploads/{upload_id}", headers=auth("nope"))
+        assert r.status_code == 401
 
 
 def test_shop_scoped_token_and_unknown_shops(receiver: Receiver, http: requests.Session,
@@ -134,6 +135,7 @@ def test_shop_scoped_token_and_unknown_shops(receiver: Receiver, http: requests.
 @pytest.mark.parametrize("path", [
     "/v1/shops/..%2F..%2Fetc/uploads", "/v1/shops/../uploads", "/v1/shops/ACME/uploads",
     "/v1/shops/a/uploads", "/v1/uploads/..%2Fshops/complete", "/v1/shops/acme/uploads/x",
+    "/v1/shops/acme%0A/uploads",  # "$" in a regex also matches before a final newline
 ])
 def test_path_tricks_are_refused(receiver: Receiver, http: requests.Session,
                                  path: str) -> None:
@@ -148,10 +150,13 @@ def test_path_tricks_are_refused(receiver: Receiver, http: requests.Session,
 def test_part_path_tricks(receiver: Receiver, http: requests.Session, tmp_path: Path) -> None:
     data = make_bundle(tmp_path / "b.zip").read_bytes()
     upload = start(http, receiver, data).json()
-    for n in ("-1", "999", "1e3", "..%2F..%2Fx"):
+    for n in ("-1", "999", "1e3", "..%2F..%2Fx", "%B2", "0%0A"):  # %B2: "²" (isdigit)
         r = http.put(f"{receiver.url}/v1/uploads/{upload['upload_id']}/parts/{n}", data=b"x",
                      headers={**auth(), "X-Content-SHA256": hashlib.sha256(b"x").hexdigest()})
         assert r.status_code == 404, n
+    for n in ("%B9", "1%0A"):
+        r = http.post(f"{receiver.url}/v1/shops/acme/versions/{n}/activate", headers=auth())
+        assert r.status_code == 404 and r.json()["title"] == "Unknown version", n
 
 
 def test_oversize_bundle_and_part_are_413(receiver: Receiver, http: requests.Session,

@@ -17,7 +17,7 @@ TAB_MIN, TAB_MAX, TAB_LABEL_MAX = 2, 5, 4
 SHARE_RATIO = 5 / 4
 SHARE_RATIO_TOLERANCE = 0.02
 SCENE_MAX = 32
-SCENE_RE = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$")
+SCENE_RE = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+\Z")
 INDUCEMENT_RE = re.compile(
     r"必转|转发.{0,8}群|分享后解锁|分享.{0,4}解锁|分享到朋友圈.{0,6}领|转发到朋友圈.{0,6}领"
     r"|不转不是|转发.{0,6}(领|送|得)")

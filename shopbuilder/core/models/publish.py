@@ -26,7 +26,8 @@ class PublishTarget(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(8))
     url: Mapped[str] = mapped_column(String(500), default="")
     folder: Mapped[str] = mapped_column(String(1000), default="")
-    ca_bundle: Mapped[str] = mapped_column(String(1000), default="")  # extra CA certificates
+    # a CA bundle trusted instead of the system's certificates
+    ca_bundle: Mapped[str] = mapped_column(String(1000), default="")
 
 
 class PublishRecord(ShopOwned, Base):

@@ -16,7 +16,7 @@ from shopbuilder.core.models import PAGE_KINDS, Asset, Page
 from shopbuilder.core.services.shops import get_shop
 from shopbuilder.i18n import _
 
-PAGE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+PAGE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 TAB_MIN, TAB_MAX, TAB_LABEL_MAX = 2, 5, 4
 TAB_ICON_MAX_BYTES = 40 * 1024
 

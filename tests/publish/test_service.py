@@ -1,0 +1,64 @@
+"""Publishing through the service: the same bytes never make a second version."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shopbuilder.core.storage import Workspace
+from shopbuilder.publish import service
+from shopbuilder.publish.storage import Store
+from shopbuilder.publish.targets import add_target
+from shopbuilder.publish.tokens import store_token
+from tests.publish.conftest import TOKEN, FileKeyring, Receiver, make_bundle
+
+
+@pytest.fixture
+def targets(shop_workspace: Workspace, receiver: Receiver, tmp_path: Path,
+            test_keyring: FileKeyring) -> Workspace:
+    with shop_workspace.session() as s:
+        add_target(s, "prod", url=receiver.url)
+        add_target(s, "shared", folder=str(tmp_path / "shared"))
+    store_token("prod", receiver.url, TOKEN)
+    return shop_workspace
+
+
+@pytest.mark.parametrize("target", ["prod", "shared"])
+def test_publishing_bytes_the_target_holds_gives_back_that_version(
+        targets: Workspace, receiver: Receiver, tmp_path: Path, target: str) -> None:
+    b1, b2 = make_bundle(tmp_path / "b1.zip", seed=1), make_bundle(tmp_path / "b2.zip", seed=2)
+    first = service.publish(targets, "acme", target, b1)
+    assert first["version"] == 1 and first["new_version"]
+    assert service.publish(targets, "acme", target, b2)["version"] == 2
+    again = service.publish(targets, "acme", target, b1)  # b1 once more: v1, active again
+    assert again["version"] == 1 and not again["new_version"] and again["bytes_sent"] == 0
+    root = receiver.root if target == "prod" else tmp_path / "shared"
+    assert [v.number for v in Store(root).versions("acme")] == [1, 2]
+    assert Store(root).active_number("acme") == 1
+    with targets.session() as s:
+        rows = service.history(s, "acme")
+    assert [(r["version"], r["result"]) for r in rows] == [(1, "ok"), (2, "ok"), (1, "ok")]
+
+
+def test_two_publishes_of_one_bundle_at_once_make_one_version(
+        targets: Workspace, receiver: Receiver, tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path / "b.zip")
+    results: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+
+    def publish() -> None:
+        try:
+            results.append(service.publish(targets, "acme", "prod", bundle))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and [r["version"] for r in results] == [1, 1]
+    assert [v.number for v in Store(receiver.root).versions("acme")] == [1]
