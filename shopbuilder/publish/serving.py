@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import threading
 from typing import Any
 
@@ -19,11 +21,35 @@ BODY_SLACK = 64 * 1024 * 1024
 
 def make_server(app: Any, host: str = "127.0.0.1", port: int = 0, *,
                 threads: int = 4, max_body: int | None = None) -> Any:
+    """A waitress server for `app` listening on host:port. OSError when it cannot
+    listen there (a port in use), with nothing left open."""
     part_size = getattr(app, "part_size", 8 * 1024 * 1024)
-    return create_server(app, host=host, port=port, threads=threads,
-                         max_request_body_size=max_body or part_size + BODY_SLACK,
-                         ident="shopbuilder-receiver", channel_timeout=60,
-                         **tuning(part_size))
+    sock = bound_socket(host, port)
+    try:
+        return create_server(app, sockets=[sock], threads=threads,
+                             max_request_body_size=max_body or part_size + BODY_SLACK,
+                             ident="shopbuilder-receiver", channel_timeout=60,
+                             **tuning(part_size))
+    except BaseException:
+        sock.close()
+        raise
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (the first address the name gives). Bound here
+    rather than by waitress, which starts its worker threads and opens its wake-up pipe
+    first and leaves them open when the port is taken."""
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name == "posix":  # a restarted receiver gets its port back at once
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def tuning(part_size: int) -> dict[str, int]:

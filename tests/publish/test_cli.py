@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -383,15 +384,16 @@ def test_serve_logs_each_request_once(tmp_path: Path) -> None:
     assert err.count("GET /v1/shops/acme/active -> 404") == 1, err
 
 
-# waitress opens its socket and wakeup pipe before bind() fails and never closes them;
-# harmless when `serve` exits, but here they would warn at some later test's collection.
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_serve_on_a_port_in_use_is_a_clear_error(cli: Cli, receiver: Receiver,
                                                 tmp_path: Path) -> None:
+    """Nothing is left open either: a socket or thread left behind would warn (and
+    warnings are errors in this suite)."""
     assert receiver.server is not None
     port = str(receiver.server.port)
+    threads = threading.active_count()
     code, _out, err = cli("serve", "--root", str(tmp_path / "rx"), "--port", port)
     gc.collect()
+    assert threading.active_count() == threads
     assert code == 1 and f"127.0.0.1:{port} is already in use" in err, err
 
 
