@@ -5,6 +5,10 @@ minimal WSGI handler on the same waitress stack that streams the body to a file 
 fsyncs it (what "receive and keep an upload" costs at the least). A second floor that
 discards the body is printed too. Goal: publish throughput >= 0.8x the floor's.
 
+`--keep` keeps every round's output on disk, as a receiver keeps its versions, so each
+round writes into page cache never used before (the costly case on a VM that hands freed
+memory back to its host); by default each round's output is deleted.
+
 Then a resume: the upload is cut (TCP proxy) at 50% of the bytes with retries off, so
 the call fails; a second call with the same key resumes from the server's part list.
 Goal: at most one part sent again.
@@ -23,6 +27,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,9 +180,10 @@ class Child:
 
 
 def measure_separate(kind: str, tmp: Path, bundle: Path, data: bytes, run: int,
-                     workers: int, part_size: int) -> tuple[float, float]:
-    """Wall and CPU (client + server process) of one floor PUT or one publish."""
-    where = tmp / ("floor.bin" if kind.startswith("floor") else f"rx-sep{run}")
+                     workers: int, part_size: int, keep: bool = False) -> tuple[float, float]:
+    """Wall and CPU (client + server process) of one floor PUT or one publish. With
+    `keep`, what the server wrote stays on disk (as a receiver keeps its versions)."""
+    where = tmp / (f"{kind}-{run}.bin" if kind.startswith("floor") else f"rx-sep{run}")
     child = Child(kind, where, len(data), part_size)
     try:
         start, cpu0, child0 = time.perf_counter(), cpu_seconds(), child.cpu()
@@ -191,6 +197,8 @@ def measure_separate(kind: str, tmp: Path, bundle: Path, data: bytes, run: int,
         used = cpu_seconds() - cpu0 + child.cpu() - child0
     finally:
         child.close()
+    if keep:
+        return wall, used
     if where.is_dir():
         shutil.rmtree(where)
     where.unlink(missing_ok=True)
@@ -244,6 +252,11 @@ def main() -> None:
     parser.add_argument("--part-mb", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=PARTS_IN_FLIGHT, help="parts in flight")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep what every round wrote, as a receiver keeps its versions: "
+                             "each round's bytes then land in page cache never used before "
+                             "(on a VM that hands freed memory back to its host, the costly "
+                             "case); by default each round's output is deleted")
     parser.add_argument("--same-process", action="store_true",
                         help="also measure with client and servers in this one process")
     args = parser.parse_args()
@@ -254,7 +267,8 @@ def main() -> None:
         build_bundle(bundle, total)
         data = bundle.read_bytes()
         size = len(data)
-        print(f"bundle: {size / 1e6:.1f} MB, parts of {args.part_mb} MiB")
+        print(f"bundle: {size / 1e6:.1f} MB, parts of {args.part_mb} MiB, "
+              f"{'outputs kept' if args.keep else 'outputs deleted'} between rounds")
 
         tokens = TokenTable()
         tokens.add("acme", TOKEN)
@@ -267,7 +281,7 @@ def main() -> None:
         for run in range(args.rounds + 1):  # interleaved, best of each: the box is shared
             for kind in kinds:  # each server in its own process, as in real life
                 wall, used = measure_separate(kind, tmp, bundle, data, run, args.workers,
-                                              part_size)
+                                              part_size, args.keep)
                 if run == 0:
                     continue
                 figures.setdefault(kind, []).append(wall)
@@ -293,6 +307,7 @@ def main() -> None:
                 cpu.setdefault("publish (1 process)", []).append(cpu_seconds() - used)
             shutil.rmtree(tmp / f"rx{run}")
         best = {name: min(values) for name, values in figures.items()}
+        middle = {name: statistics.median(values) for name, values in figures.items()}
         mb = size / 1e6
         parts = -(-size // part_size)
         labels = {
@@ -312,7 +327,8 @@ def main() -> None:
                       f"(runs: {', '.join(f'{v:.2f}' for v in figures[key])})")
             for name in ("floor_fsync", "floor_discard", "floor_fsync_tuned"):
                 print(f"ratio publish / {name:<18} "
-                      f"{best[name + suffix] / best['publish' + suffix]:.2f}x"
+                      f"{best[name + suffix] / best['publish' + suffix]:.2f}x best-of, "
+                      f"{middle[name + suffix] / middle['publish' + suffix]:.2f}x median"
                       f"{'   (goal >= 0.80x)' if name == 'floor_fsync' else ''}")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} cores (wall-time ratios are only as clean as the box)")
