@@ -237,47 +237,25 @@ def read_token(name: str) -> str:
 
 
 def cmd_target_add(ctx: Any) -> None:
-    from shopbuilder.core.errors import NotFoundError, ShopBuilderError
-    from shopbuilder.publish.targets import add_target, get_target, target_json
-    from shopbuilder.publish.tokens import delete_token, store_token
+    from shopbuilder.publish.service import save_target
 
     a = ctx.args
-    with ctx.session() as s:
-        try:
-            old = get_target(s, a.name)
-            old_url = old.url if old.kind == "url" else ""
-        except NotFoundError:
-            old_url = ""
-        target = add_target(s, a.name, url=a.url, folder=a.folder, ca_bundle=a.ca_bundle)
-        if target.kind == "url":
-            token = read_token(a.name)
-            if not token:
-                raise ShopBuilderError(_("no token given; the target was not added"))
-            store_token(target.name, target.url, token)  # a failure rolls the row back
-        data = target_json(target)
-    if old_url and old_url != data["url"]:
-        delete_token(a.name, old_url)  # the old server's token is of no use any more
+    data = save_target(ctx.workspace, a.name, url=a.url, folder=a.folder,
+                       ca_bundle=a.ca_bundle, token=lambda: read_token(a.name))
     ctx.emit(data, _("target {name} saved").format(name=a.name))
 
 
 def cmd_target_list(ctx: Any) -> None:
-    from shopbuilder.publish.targets import list_targets, target_json
+    from shopbuilder.publish.service import targets
 
-    with ctx.session() as s:
-        rows = [target_json(t) for t in list_targets(s)]
+    rows = targets(ctx.workspace)
     ctx.emit(rows, lambda: "\n".join(
         f"{r['name']:<16} {r['kind']:<6} {r['url'] or r['folder']}" for r in rows)
         or _("no targets"))
 
 
 def cmd_target_remove(ctx: Any) -> None:
-    from shopbuilder.publish.targets import get_target, remove_target
-    from shopbuilder.publish.tokens import delete_token
+    from shopbuilder.publish.service import delete_target
 
-    with ctx.session() as s:
-        target = get_target(s, ctx.args.name)
-        url, kind = target.url, target.kind
-        remove_target(s, ctx.args.name)
-    if kind == "url":
-        delete_token(ctx.args.name, url)
+    delete_target(ctx.workspace, ctx.args.name)
     ctx.emit({"removed": ctx.args.name}, _("removed target {name}").format(name=ctx.args.name))

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopbuilder.core.errors import Issue, ShopBuilderError, ValidationError
+from shopbuilder.core.errors import Issue, NotFoundError, ShopBuilderError, ValidationError
 from shopbuilder.core.models import PublishRecord, PublishTarget
 from shopbuilder.core.services.shops import get_shop
 from shopbuilder.core.storage import Workspace
@@ -31,8 +31,14 @@ from shopbuilder.publish.client import CancelCallback, ProgressCallback, Publish
 from shopbuilder.publish.diffing import dry_run_diff
 from shopbuilder.publish.endpoints import Endpoint, open_endpoint
 from shopbuilder.publish.hashing import FileDigest, digest_file, sha256_file
-from shopbuilder.publish.targets import get_target
-from shopbuilder.publish.tokens import load_token
+from shopbuilder.publish.targets import (
+    add_target,
+    get_target,
+    list_targets,
+    remove_target,
+    target_json,
+)
+from shopbuilder.publish.tokens import delete_token, load_token, store_token
 
 TokenLoader = Callable[[str, str], str]
 
@@ -53,6 +59,47 @@ def _target(workspace: Workspace, slug: str, name: str) -> TargetInfo:
         get_shop(s, slug)
         t = get_target(s, name)
         return TargetInfo(t.name, t.kind, t.url, t.folder, t.ca_bundle)
+
+
+def save_target(workspace: Workspace, name: str, *, url: str | None = None,
+                folder: str | None = None, ca_bundle: str | None = None,
+                token: str | Callable[[], str] | None = None) -> dict[str, str]:
+    """Add a target or change the one with that name; a receiver's token goes to the
+    OS keyring, never the database. `token` may be a callable, asked only once the rest
+    is valid (the CLI prompts then). Nothing is saved unless everything is: a missing
+    or refused token rolls the row back. A token kept for the target's old address is
+    deleted (it is of no use any more)."""
+    with workspace.session() as s:
+        try:
+            old = get_target(s, name)
+            old_url = old.url if old.kind == "url" else ""
+        except NotFoundError:
+            old_url = ""
+        target = add_target(s, name, url=url, folder=folder, ca_bundle=ca_bundle)
+        if target.kind == "url":
+            secret = token() if callable(token) else token
+            if not secret or not secret.strip():
+                raise ValidationError("token", _("no token given; the target was not added"))
+            store_token(target.name, target.url, secret)  # a failure rolls the row back
+        data = target_json(target)
+    if old_url and old_url != data["url"]:
+        delete_token(name, old_url)
+    return data
+
+
+def delete_target(workspace: Workspace, name: str) -> None:
+    """Remove the target and the token kept for it; its history rows stay."""
+    with workspace.session() as s:
+        target = get_target(s, name)
+        url, kind = target.url, target.kind
+        remove_target(s, name)
+    if kind == "url":
+        delete_token(name, url)
+
+
+def targets(workspace: Workspace) -> list[dict[str, str]]:
+    with workspace.session() as s:
+        return [target_json(t) for t in list_targets(s)]
 
 
 def connect(target: TargetInfo, token_loader: TokenLoader = load_token,
