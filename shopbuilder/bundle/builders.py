@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from shopbuilder.bundle import format as fmt
 from shopbuilder.bundle.promotions_docs import build_promotions, load_promotions
+from shopbuilder.core.clone import shop_tables
 from shopbuilder.core.components import component_schema
-from shopbuilder.core.models import Base, Category, Page, Product, Shop
+from shopbuilder.core.models import Category, Page, Product, Shop
 from shopbuilder.core.services import pages as page_svc
 from shopbuilder.core.services import products as product_svc
 from shopbuilder.core.services.shops import get_shop
@@ -61,10 +62,11 @@ def load_state(session: Session, slug: str) -> ShopState:
 
 
 def last_edit(session: Session, shop: Shop) -> datetime:
-    """The newest `updated_at` over the shop's rows: the bundle's build time."""
+    """The newest `updated_at` over the shop's content rows: the bundle's build time
+    (history such as its publishes is not an edit)."""
     newest = shop.updated_at
-    for table in Base.metadata.sorted_tables:
-        if "shop_id" in table.c and "updated_at" in table.c:
+    for table in shop_tables():
+        if "updated_at" in table.c:
             value = session.scalar(select(func.max(table.c.updated_at))
                                    .where(table.c.shop_id == shop.id))
             if value is not None:

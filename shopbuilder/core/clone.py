@@ -17,11 +17,13 @@ from shopbuilder.core.timeutil import utcnow
 
 
 def shop_tables() -> list[Table]:
-    """Tables holding a shop's rows that a clone copies, parents before children.
-    A table opts out with ``__table_args__ = {"info": {"clone": False}}`` (history of
-    things done to the source shop, such as its publishes)."""
+    """Tables holding what a shop *is* besides its own row, parents before children:
+    what a clone copies and what a bundle is built from. A table of things done *to*
+    the shop (its publishes) says so with ``__table_args__ = {"info": {"history": True}}``:
+    a clone does not copy it, and a new row in it is no edit of the shop (the bundle's
+    build time, and so its bytes, stay the same)."""
     return [t for t in Base.metadata.sorted_tables
-            if "shop_id" in t.c and t.name != "shops" and t.info.get("clone", True)]
+            if "shop_id" in t.c and t.name != "shops" and not t.info.get("history", False)]
 
 
 def copy_shop_rows(session: Session, source_id: int, new_slug: str, new_name: str) -> int:

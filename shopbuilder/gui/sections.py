@@ -1,4 +1,4 @@
-"""The per-shop sections (Brand, Pages, Catalog, Promotions, Posters, Export) and the
+"""The per-shop sections (Brand, Pages, Catalog, Promotions, Posters, Export, Publish) and the
 context each one is built with.
 
 Interface for a section (the Catalog engineer registers ``shopbuilder.gui.catalog``):
@@ -115,6 +115,7 @@ SECTIONS: list[SectionSpec] = [
     SectionSpec("promotions", N_("Promotions"), "shopbuilder.gui.promotions:create_section"),
     SectionSpec("posters", N_("Posters"), "shopbuilder.gui.posters:create_section"),
     SectionSpec("export", N_("Export"), "shopbuilder.gui.export:create_section"),
+    SectionSpec("publish", N_("Publish"), "shopbuilder.gui.publish:create_section"),
 ]
 
 

@@ -260,7 +260,7 @@ def test_missing_section_module_gives_a_placeholder(section_ctx: SectionContext)
 
 def test_section_keys() -> None:
     assert [s.key for s in SECTIONS] == ["brand", "pages", "catalog", "promotions",
-                                         "posters", "export"]
+                                         "posters", "export", "publish"]
 
 
 def test_progress_dialog_cancel_cancels_the_job(qtbot: object) -> None:

@@ -34,7 +34,7 @@ def test_opens_on_the_demo_shop_with_sections(main_window: MainWindow) -> None:
     assert main_window.current_slug() == "demo"
     assert "山川生活馆" in main_window.windowTitle()
     assert [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())] == [
-        "Brand", "Pages", "Catalog", "Promotions", "Posters", "Export"]
+        "Brand", "Pages", "Catalog", "Promotions", "Posters", "Export", "Publish"]
     assert main_window.section_widget("brand") is not None
 
 

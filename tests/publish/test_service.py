@@ -62,3 +62,14 @@ def test_two_publishes_of_one_bundle_at_once_make_one_version(
         t.join()
     assert not errors and [r["version"] for r in results] == [1, 1]
     assert [v.number for v in Store(receiver.root).versions("acme")] == [1]
+
+
+def test_recording_a_publish_is_no_edit_of_the_shop(targets: Workspace, tmp_path: Path) -> None:
+    """The exported bundle's build time is the shop's last edit; the publish history row
+    written by the first publish must not count, or the unchanged shop would export to
+    other bytes and publish as a second version."""
+    first = service.publish(targets, "acme", "shared")  # exported now
+    again = service.publish(targets, "acme", "shared")
+    assert first["sha256"] == again["sha256"]
+    assert (first["version"], again["version"]) == (1, 1) and not again["new_version"]
+    assert [v.number for v in Store(tmp_path / "shared").versions("acme")] == [1]

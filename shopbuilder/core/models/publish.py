@@ -36,8 +36,9 @@ class PublishRecord(ShopOwned, Base):
     the row's optimistic-locking counter)."""
 
     __tablename__ = "publish_history"
-    # A clone is a new client's shop that has never been published: not copied.
-    __table_args__ = {"info": {"clone": False}}
+    # What was done to the shop, not what it is: a clone (a new client's shop, never
+    # published) does not copy it, and recording a publish is no edit of the shop.
+    __table_args__ = {"info": {"history": True}}
 
     target: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(16), default="publish")
