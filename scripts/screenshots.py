@@ -79,6 +79,25 @@ def shoot(lang: str, out: Path) -> list[Path]:
         path = out / f"{lang}-7-export-done.png"
         window.grab().save(str(path))
         saved.append(path)
+    from shopbuilder.publish.service import save_target
+
+    save_target(ws, "cdn-folder", folder=str(tmp / "published"))
+    window.open_section("publish")
+    publish = window.section_widget("publish")
+    if publish is not None and hasattr(publish, "publish"):
+        publish.reload()
+        publish.publish()
+        settle()
+        publish.table.selectRow(0)
+        path = out / f"{lang}-7-publish-done.png"
+        window.grab().save(str(path))
+        saved.append(path)
+        dialog = publish.add_target()
+        settle()
+        path = out / f"{lang}-7-publish-target.png"
+        dialog.grab().save(str(path))
+        saved.append(path)
+        dialog.close()
     from shopbuilder.gui.settings_dialog import SettingsDialog
     dialog = SettingsDialog(window)
     dialog.show()

@@ -54,11 +54,20 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
+        self.live: dict[str, int] = {}  # target → the version our last success made live
 
     def load(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.live = {}
+        for row in self.rows:  # newest first: the first success per target is what is live
+            if row["result"] == "ok" and row["version"] is not None:
+                self.live.setdefault(row["target"], int(row["version"]))
         self.endResetModel()
+
+    def is_live(self, row: dict[str, Any]) -> bool:
+        return row["result"] == "ok" and row["version"] is not None \
+            and self.live.get(row["target"]) == int(row["version"])
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -79,14 +88,22 @@ class HistoryModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
+        if role == Qt.ItemDataRole.FontRole and self.is_live(row):
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"SHA-256 {row['sha256']}" if row["sha256"] else None
+            live = _("Live on {target}").format(target=row["target"]) \
+                if self.is_live(row) else ""
+            sha = f"SHA-256 {row['sha256']}" if row["sha256"] else ""
+            return "\n".join(t for t in (live, sha) if t) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _text(row: dict[str, Any], column: int) -> str:
+    def _text(self, row: dict[str, Any], column: int) -> str:
         if column == 0:
             return str(row["local_time"]).replace("T", " ")[:16]
         if column == 1:
@@ -96,7 +113,8 @@ class HistoryModel(QAbstractTableModel):
         if column == 3:
             return "" if row["version"] is None else str(row["version"])
         if column == 4:
-            return _(RESULTS.get(row["result"], row["result"]))
+            result = _(RESULTS.get(row["result"], row["result"]))
+            return _("{result}, live").format(result=result) if self.is_live(row) else result
         return str(row["message"] or "")
 
     def row(self, n: int) -> dict[str, Any] | None:
@@ -111,6 +129,7 @@ class TargetDialog(QDialog):
         self.ctx = ctx
         self.saved: dict[str, str] | None = None
         self.setWindowTitle(_("Add a publish target"))
+        self.setMinimumWidth(480)
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("e.g. prod"))
         self.to_url = QRadioButton(_("A receiver (shopbuilder serve, your CDN's uploader)"))
@@ -322,7 +341,8 @@ class PublishSection(QWidget):
     def rollback_choice(self) -> tuple[str, int] | None:
         """(target, version) the selected history row can make live again."""
         row = self.selected_row()
-        if row is None or row["result"] != "ok" or row["version"] is None:
+        if row is None or row["result"] != "ok" or row["version"] is None \
+                or self.history.is_live(row):
             return None
         if self.target.findData(row["target"]) < 0:  # the target was removed since
             return None

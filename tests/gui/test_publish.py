@@ -101,6 +101,9 @@ def test_publish_preview_change_and_roll_back(qtbot: Any, section_ctx: SectionCo
     run(qtbot, section, section.publish)
     assert store.active_number("demo") == 2
 
+    section.table.selectRow(0)  # version 2: live already, nothing to roll back to
+    assert section.rollback_choice() is None and not section.rollback_button.isEnabled()
+    assert section.history.index(0, 4).data() == "done, live"
     section.table.selectRow(1)  # the first publish (newest first)
     assert section.rollback_choice() == ("prod", 1)
     dialogs.queue_answer(True)
@@ -108,6 +111,8 @@ def test_publish_preview_change_and_roll_back(qtbot: Any, section_ctx: SectionCo
     assert store.active_number("demo") == 1
     assert "Version 1 is live on prod again" in section.stage.text()
     assert [r["action"] for r in section.history.rows] == ["rollback", "publish", "publish"]
+    live = [section.history.is_live(r) for r in section.history.rows]
+    assert live == [True, False, True]  # the rollback row and the publish of version 1
 
 
 def test_cancel_then_publish_again_resumes(qtbot: Any, section_ctx: SectionContext,
@@ -158,10 +163,15 @@ def test_removing_a_target_keeps_its_history(qtbot: Any, section_ctx: SectionCon
     dialog.folder.setText(str(tmp_path / "shared"))
     assert dialog.save()
     run(qtbot, section, section.publish)
-    assert Store(tmp_path / "shared").active_number("demo") == 1
+    with section_ctx.workspace.session() as s:
+        rename_shop(s, "demo", name="Demo 新店名")
+    run(qtbot, section, section.publish)
+    assert Store(tmp_path / "shared").active_number("demo") == 2
+    section.table.selectRow(1)
+    assert section.rollback_choice() == ("shared", 1)
     dialogs.queue_answer(True)
     section.remove_target()
-    assert section.target.count() == 0 and section.history.rowCount() == 1
-    section.table.selectRow(0)
+    assert section.target.count() == 0 and section.history.rowCount() == 2
+    section.table.selectRow(1)
     assert section.rollback_choice() is None  # its target is gone
     assert not section.rollback_button.isEnabled()
