@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--port", type=int, default=8377, help=_("0 picks a free port"))
     p.add_argument("--token-file", metavar="F",
                    help=_("grants, one 'SHOP TOKEN' or '* TOKEN' per line"))
+    p.add_argument("--keep-uploads", type=float, default=7, metavar="DAYS",
+                   help=_("remove unfinished uploads untouched for this many days "
+                          "(default 7)"))
     p.add_argument("--part-size", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--max-size", type=int, default=None, metavar="BYTES",
                    help=_("largest bundle accepted"))
@@ -96,10 +99,13 @@ def cmd_serve(ctx: Any) -> int:
 
     a = ctx.args
     root = Path(a.root).absolute()
+    if not a.keep_uploads > 0:
+        raise ShopBuilderError(_("--keep-uploads: give a number of days above 0"))
     tokens = TokenTable.from_file(Path(a.token_file)) if a.token_file else TokenTable()
     try:
         app = ReceiverApp(root, tokens, part_size=a.part_size or protocol.DEFAULT_PART_SIZE,
-                          max_bundle_size=a.max_size or protocol.DEFAULT_MAX_BUNDLE_SIZE)
+                          max_bundle_size=a.max_size or protocol.DEFAULT_MAX_BUNDLE_SIZE,
+                          keep_uploads=a.keep_uploads * 86400)
     except OSError as exc:
         raise ShopBuilderError(_("cannot store bundles in {path}: {error}").format(
             path=root, error=exc.strerror or exc)) from exc

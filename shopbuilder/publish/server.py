@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from shopbuilder.publish import protocol as p
 from shopbuilder.publish.auth import TokenTable, bearer_token
 from shopbuilder.publish.protocol import Problem
-from shopbuilder.publish.storage import Store
+from shopbuilder.publish.storage import KEEP_UPLOADS_S, Store
 from shopbuilder.publish.validation import check_bundle, warm_up
 
 log = logging.getLogger("shopbuilder.publish.server")
@@ -30,6 +31,7 @@ log = logging.getLogger("shopbuilder.publish.server")
 StartResponse = Callable[..., Any]
 FaultHook = Callable[[dict[str, Any]], Problem | None]
 MAX_JSON_BODY = 64 * 1024
+SWEEP_EVERY_S = 3600
 
 _SLUG = r"(?P<slug>[^/]+)"
 _ID = r"(?P<upload_id>[^/]+)"
@@ -63,8 +65,12 @@ class ReceiverApp:
     def __init__(self, root: Path, tokens: TokenTable, *,
                  part_size: int = p.DEFAULT_PART_SIZE,
                  max_bundle_size: int = p.DEFAULT_MAX_BUNDLE_SIZE,
-                 fsync_parts: bool = True, fault: FaultHook | None = None) -> None:
+                 fsync_parts: bool = True, fault: FaultHook | None = None,
+                 keep_uploads: float = KEEP_UPLOADS_S) -> None:
         self.store = Store(root, fsync_parts=fsync_parts, part_size=part_size)
+        self.keep_uploads = keep_uploads
+        self._swept = 0.0
+        self.sweep()
         self.tokens = tokens
         self.part_size = part_size
         self.max_bundle_size = max_bundle_size
@@ -72,6 +78,14 @@ class ReceiverApp:
         self.stats: Counter[str] = Counter()  # parts_stored, parts_rejected, versions_created
         self._stats_lock = threading.Lock()
         warm_up()
+
+    def sweep(self) -> None:
+        """Clear abandoned uploads and crash leftovers: at start, then at most hourly
+        (checked when an upload is created)."""
+        self._swept = time.monotonic()
+        uploads, temps = self.store.sweep(self.keep_uploads)
+        if uploads or temps:
+            log.info("removed %d abandoned uploads and %d leftover temp files", uploads, temps)
 
     def count(self, key: str) -> None:
         with self._stats_lock:
@@ -178,6 +192,8 @@ class ReceiverApp:
 
     def create_upload(self, environ: dict[str, Any], slug: str) -> Response:
         self.authorize(environ, slug)
+        if time.monotonic() - self._swept > SWEEP_EVERY_S:
+            self.sweep()
         key = environ.get("HTTP_IDEMPOTENCY_KEY", "")
         if not p.IDEMPOTENCY_KEY_RE.match(key):
             raise Problem(400, "idempotency-key", "Idempotency-Key needed",

@@ -14,11 +14,13 @@ old state or the new one, never half a version. Layout under `root`::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -37,6 +39,10 @@ from shopbuilder.publish.streamhash import HeldPart, StreamDigest
 # Part buffers out at once (in requests, kept ahead of their turn, being hashed): at
 # 8 MiB parts, 96 MiB at most. When they run out, parts are stored without one.
 PART_BUFFERS = 12
+# An unfinished upload nobody touched for this long is removed (its data file may be as
+# large as a bundle); publishing again then starts a new one.
+KEEP_UPLOADS_S = 7 * 24 * 3600
+TEMP_FILE_AGE_S = 3600  # a temp file this old is a crash's leftover, never one in use
 
 
 def fsync_dir(path: Path) -> None:
@@ -79,6 +85,32 @@ def copy_atomic(src: Path, dest: Path) -> None:
         tmp.unlink(missing_ok=True)  # a failed copy leaves nothing behind
         raise
     fsync_dir(dest.parent)
+
+
+def _last_touched(folder: Path) -> float:
+    """The newest modification time in an upload's folder (a part landing touches it)."""
+    newest = folder.stat().st_mtime
+    for path in (folder / "upload.json", folder / "data", folder / "parts"):
+        try:
+            newest = max(newest, path.stat().st_mtime)
+        except OSError:
+            continue
+    parts = folder / "parts"
+    if parts.is_dir():
+        for entry in os.scandir(parts):
+            newest = max(newest, entry.stat().st_mtime)
+    return newest
+
+
+def _remove_temp_files(folder: Path, now: float) -> int:
+    removed = 0
+    for entry in os.scandir(folder):
+        if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file() \
+                and now - entry.stat().st_mtime > TEMP_FILE_AGE_S:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
 
 
 @dataclass(frozen=True)
@@ -262,6 +294,41 @@ class Store:
                     self._upload_dir(state.id) / "data", state.size, state.part_size,
                     self._whole_pool, self._scan_pool, self.held_parts(state.id))
             return stream
+
+    def sweep(self, keep_uploads: float = KEEP_UPLOADS_S, now: float | None = None
+              ) -> tuple[int, int]:
+        """Remove what nobody will come back for: unfinished uploads untouched for
+        `keep_uploads` seconds (their data files can be as large as a bundle) and temp
+        files a crash left behind (older than an hour, so never one being written).
+        Finished uploads stay: they are small and make a repeated key give its version.
+        Returns (uploads removed, temp files removed)."""
+        now = time.time() if now is None else now
+        uploads = temps = 0
+        for folder in sorted((self.root / "uploads").iterdir()):
+            if not folder.is_dir():
+                continue
+            with self._lock("upload", folder.name):
+                temps += _remove_temp_files(folder, now)
+                try:
+                    state = self.get_upload(folder.name)
+                except Problem:
+                    state = None  # crashed while it was being created
+                if state is not None and state.version is not None:
+                    continue
+                if now - _last_touched(folder) < keep_uploads:
+                    continue
+                with self._streams_lock:
+                    stream = self._streams.pop(folder.name, None)
+                if stream is not None:
+                    stream.drop_parked()
+                shutil.rmtree(folder, ignore_errors=True)
+                uploads += 1
+        for shop in (self.root / "shops").iterdir():
+            if shop.is_dir():
+                temps += _remove_temp_files(shop, now)
+                if (shop / "versions").is_dir():
+                    temps += _remove_temp_files(shop / "versions", now)
+        return uploads, temps
 
     def close(self) -> None:
         """Let the background hashing finish; the store takes no parts after this."""

@@ -240,6 +240,27 @@ def test_restart_keeps_the_upload(receiver: Receiver, http: requests.Session,
     assert receiver.app.stats["parts_stored"] == upload["parts"] - 1
 
 
+def test_a_restart_clears_uploads_abandoned_for_a_week(receiver: Receiver,
+                                                       http: requests.Session,
+                                                       tmp_path: Path) -> None:
+    import os
+    import time
+
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    upload = start(http, receiver, data).json()
+    assert put(http, receiver, upload["upload_id"], 0, data[:PART]).ok
+    folder = receiver.root / "uploads" / upload["upload_id"]
+    week_ago = time.time() - 8 * 24 * 3600
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, (week_ago, week_ago))
+    receiver.restart()
+    http.close()
+    r = http.get(f"{receiver.url}/v1/uploads/{upload['upload_id']}", headers=auth())
+    assert r.status_code == 404 and not folder.exists()
+    again = start(http, receiver, data)  # the same key starts afresh
+    assert again.status_code == 201 and again.json()["missing"] == list(range(upload["parts"]))
+
+
 def test_rollback_switches_the_active_bundle(receiver: Receiver, http: requests.Session,
                                              tmp_path: Path) -> None:
     blobs = [make_bundle(tmp_path / f"{i}.zip", seed=i).read_bytes() for i in (1, 2)]

@@ -118,3 +118,46 @@ def test_sliced_writes_keep_every_byte_through_short_writes(tmp_path: Path,
     with Short(tmp_path / "out.bin", "w") as fh:
         partio.write_sliced(fh, data)
     assert (tmp_path / "out.bin").read_bytes() == data
+
+
+def test_sweep_removes_abandoned_uploads_and_crash_leftovers_only(tmp_path: Path) -> None:
+    import os
+    import time
+
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root", part_size=PART)
+    now = time.time()
+    day = 24 * 3600
+
+    def age(path: Path, days: float) -> None:
+        for p in [path, *path.rglob("*")]:
+            os.utime(p, (now - days * day, now - days * day))
+
+    abandoned = start(store, data, "key-00000001")
+    put_all(store, abandoned, data, [0])
+    recent = start(store, data, "key-00000002")
+    put_all(store, recent, data, [0])
+    finished = start(store, data, "key-00000003")
+    put_all(store, finished, data)
+    store.complete(finished.id, no_findings)
+    upload_dir = tmp_path / "root" / "uploads"
+    age(upload_dir / abandoned.id, 8)
+    age(upload_dir / recent.id, 8)
+    (upload_dir / recent.id / "parts" / "1-x").touch()  # a part landed today
+    age(upload_dir / finished.id, 30)
+    versions = tmp_path / "root" / "shops" / "acme" / "versions"
+    old_tmp, new_tmp = versions / ".2.zip.1.2.tmp", versions / ".3.zip.1.3.tmp"
+    old_tmp.write_bytes(b"half")
+    new_tmp.write_bytes(b"being written")
+    age(old_tmp, 1)
+
+    assert store.sweep(7 * day, now) == (1, 1)
+    assert not (upload_dir / abandoned.id).exists()
+    assert (upload_dir / recent.id).is_dir() and (upload_dir / finished.id).is_dir()
+    assert not old_tmp.exists() and new_tmp.exists()
+    again, created = store.create_upload("acme", "key-00000001",
+                                         hashlib.sha256(data).hexdigest(), len(data), PART)
+    assert created and store.held_parts(again.id) == {}  # publishing again starts anew
+    same, created = store.create_upload("acme", "key-00000003",
+                                        hashlib.sha256(data).hexdigest(), len(data), PART)
+    assert not created and same.version == 1  # a finished upload still answers its key
