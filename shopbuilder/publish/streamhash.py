@@ -121,21 +121,24 @@ class StreamDigest:
                                               self._scanner.feed))
 
     def _submit_held(self, held: HeldPart) -> None:
+        """Both hashers read the part's buffer; the second to finish releases it, inside
+        its job, so by the time `finish` sees the jobs done every buffer is back."""
         whole_pool, scan_pool = self._pools
         users = [2]
         users_lock = threading.Lock()
 
-        def done(_future: Future[None]) -> None:
-            with users_lock:
-                users[0] -= 1
-                last = users[0] == 0
-            if last:
-                held.release()
+        def use(consume: Callable[[memoryview], None]) -> None:
+            try:
+                consume(held.view)
+            finally:
+                with users_lock:
+                    users[0] -= 1
+                    last = users[0] == 0
+                if last:
+                    held.release()
 
-        for future in (whole_pool.submit(self._whole.update, held.view),
-                       scan_pool.submit(self._scanner.feed, held.view)):
-            future.add_done_callback(done)
-            self._futures.append(future)
+        self._futures.append(whole_pool.submit(use, self._whole.update))
+        self._futures.append(scan_pool.submit(use, self._scanner.feed))
 
     def finish(self, held: dict[int, str]) -> tuple[str | None, dict[int, EntryDigest]]:
         """(SHA-256 of the data file, digests of its stored entries by header offset)
