@@ -28,7 +28,7 @@ def optional_money(text: str) -> int | None:
     return money(text) if text else None
 
 
-_INT_RE = re.compile(r"^-?\d+(?:\.0*)?$")
+_INT_RE = re.compile(r"^-?\d+(?:\.0*)?\Z")
 
 
 def whole(text: str) -> int:

@@ -8,7 +8,7 @@ import unicodedata
 from shopbuilder.core.errors import ValidationError
 from shopbuilder.i18n import _
 
-_MONEY_RE = re.compile(r"^(?P<sign>-)?(?P<int>\d+)(?:\.(?P<frac>\d{0,2}))?$")
+_MONEY_RE = re.compile(r"^(?P<sign>-)?(?P<int>\d+)(?:\.(?P<frac>\d{0,2}))?\Z")
 
 
 def parse_money(text: str | int, path: str = "price") -> int:

@@ -39,7 +39,7 @@ from shopbuilder.gui.sections import SectionContext
 from shopbuilder.gui.tab_bar import TabBarEditor
 from shopbuilder.i18n import _
 
-COMPONENT_PATH = re.compile(r"^components\[(\d+)\](?:\.settings)?\.?(.*)$")
+COMPONENT_PATH = re.compile(r"^components\[(\d+)\](?:\.settings)?\.?(.*)\Z")
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

@@ -130,6 +130,8 @@ class TargetDialog(QDialog):
         self.saved: dict[str, str] | None = None
         self.setWindowTitle(_("Add a publish target"))
         self.setMinimumWidth(480)
+        # Gone when closed, and the typed token with it (not kept in a hidden field).
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("e.g. prod"))
         self.to_url = QRadioButton(_("A receiver (shopbuilder serve, your CDN's uploader)"))
@@ -170,6 +172,7 @@ class TargetDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.finished.connect(lambda _result: self.token.clear())
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general)
@@ -193,15 +196,21 @@ class TargetDialog(QDialog):
     def save(self) -> bool:
         """Save through the service; messages beside the fields on a refusal."""
         from shopbuilder.core.errors import ShopBuilderError, ValidationError
-        from shopbuilder.publish.service import save_target
+        from shopbuilder.publish.service import save_target, targets
 
         for row in self.fields.values():
             row.set_error("")
         self.general.hide()
         remote = self.to_url.isChecked()
+        name = self.name.text().strip()
+        if name in {t["name"] for t in targets(self.ctx.workspace)}:
+            # Saving would replace that target (its address, CA bundle and token).
+            self.fields["name"].set_error(_("there is a target named {name} already; "
+                                            "choose another name").format(name=name))
+            return False
         try:
             self.saved = save_target(
-                self.ctx.workspace, self.name.text().strip(),
+                self.ctx.workspace, name,
                 url=self.url.text().strip() if remote else None,
                 folder=None if remote else self.folder.text().strip(),
                 token=self.token.text() if remote else None)
@@ -218,7 +227,6 @@ class TargetDialog(QDialog):
         except ShopBuilderError as exc:  # the keyring said no, or refused the token
             self._show_general([exc.message])
             return False
-        self.token.clear()
         self.accept()
         return True
 
@@ -232,10 +240,10 @@ class PublishSection(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.task: Task | None = None
+        self.cancellable = False  # publish and preview are; a rollback is one quick call
         # Our own flag rather than the task's: a publish that finishes although Cancel
         # came too late must still report its version, not vanish as "cancelled".
         self._cancel = threading.Event()
-        self.dialog: TargetDialog | None = None
         title = QLabel(_("Publish"))
         title.setObjectName("sectionTitle")
         intro = QLabel(_("Uploads the shop as it is now (exported and checked first) and "
@@ -356,23 +364,23 @@ class PublishSection(QWidget):
         self.add_button.setEnabled(not busy)
         self.target.setEnabled(not busy)
         self.rollback_button.setEnabled(not busy and self.rollback_choice() is not None)
-        self.cancel_button.setVisible(busy)
+        self.cancel_button.setVisible(busy and self.cancellable)
 
     # ------------------------------------------------------------ targets
 
     def add_target(self) -> TargetDialog:
-        self.dialog = TargetDialog(self.ctx, self)
-        self.dialog.accepted.connect(lambda: self._target_added(self.dialog))
+        dialog = TargetDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: self._target_added(dialog.saved))
         if dialogs.no_modal():
-            self.dialog.show()
+            dialog.show()
         else:
-            self.dialog.exec()
-        return self.dialog
+            dialog.exec()
+        return dialog
 
-    def _target_added(self, dialog: TargetDialog | None) -> None:
-        if dialog is not None and dialog.saved is not None:
-            self.reload(select=dialog.saved["name"])
-            self.ctx.status(_("Target {name} saved").format(name=dialog.saved["name"]))
+    def _target_added(self, saved: dict[str, str] | None) -> None:
+        if saved is not None:
+            self.reload(select=saved["name"])
+            self.ctx.status(_("Target {name} saved").format(name=saved["name"]))
 
     def remove_target(self) -> None:
         from shopbuilder.core.errors import ShopBuilderError
@@ -419,6 +427,7 @@ class PublishSection(QWidget):
                                target=name))
         self.task = run_task(work, on_result=self._published, on_error=self._failed,
                              on_progress=self._progress, on_finished=self._finished)
+        self.cancellable = True
         self._update_buttons()
         return self.task
 
@@ -444,11 +453,12 @@ class PublishSection(QWidget):
                                                                            n=version))
         self.task = run_task(work, on_result=self._rolled_back, on_error=self._failed,
                              on_finished=self._finished)
+        self.cancellable = False
         self._update_buttons()
         return self.task
 
     def cancel(self) -> None:
-        if self.task is not None:
+        if self.task is not None and self.cancellable:
             self._cancel.set()
             self.stage.setText(_("Cancelling after the part on its way…"))
 
@@ -456,6 +466,8 @@ class PublishSection(QWidget):
         if total > 0:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(1000 * done / total))
+            if self._cancel.is_set():
+                return  # "Cancelling…" stays until the part on its way has landed
             self.stage.setText(_("Uploading: {done} of {total} MB").format(
                 done=f"{done / 1e6:.1f}", total=f"{total / 1e6:.1f}"))
 

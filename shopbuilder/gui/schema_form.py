@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from shopbuilder.gui.forms import FieldRow, ImageField, discard
 from shopbuilder.i18n import N_, _, current_language
 
-REQUIRED_RE = re.compile(r"^'(\w+)' is a required property$")
+REQUIRED_RE = re.compile(r"^'(\w+)' is a required property\Z")
 AssetPicker = Callable[[], str | None]  # returns the sha256 of a chosen picture
 AssetLoader = Callable[[str], bytes | None]
 

@@ -26,7 +26,7 @@ from shopbuilder.gui.forms import discard
 from shopbuilder.gui.sections import SectionContext
 from shopbuilder.i18n import _
 
-TAB_PATH = re.compile(r"^tab_bar\[(\d+)\]\.?(.*)$")
+TAB_PATH = re.compile(r"^tab_bar\[(\d+)\]\.?(.*)\Z")
 
 
 class TabBarEditor(QWidget):

@@ -85,11 +85,18 @@ class FolderEndpoint:
         if findings:
             raise ShopBuilderError(_("the bundle is invalid: {details}").format(
                 details="; ".join(f"{f.location}: {f.message}" for f in findings)))
-        for info in self.store.versions(slug):  # same key → same version, as the receiver
-            if info.upload_id == key:
-                return Uploaded(info.number, created=False)
         size = path.stat().st_size
-        info = self.store.add_version(slug, path, sha256, size, upload_id=key)
+        try:
+            # One writer per key, across processes: two runs publishing the same bundle
+            # at once must make one version, as the receiver's idempotency key does.
+            with self.store.exclusive(f"{slug}\n{key}"):
+                for info in self.store.versions(slug):  # same key → same version
+                    if info.upload_id == key:
+                        return Uploaded(info.number, created=False)
+                info = self.store.add_version(slug, path, sha256, size, upload_id=key)
+        except OSError as exc:
+            raise ShopBuilderError(_("cannot write to {path}: {error}").format(
+                path=self.store.root, error=exc.strerror or exc)) from exc
         if progress is not None:
             progress(size, size)
         return Uploaded(info.number, bytes_sent=size)

@@ -13,11 +13,16 @@ page-cache pages to allocate and fill), and the hashers read that same buffer.
 O_DIRECT wants the buffer, the file offset and the length aligned to the device's
 block size; anonymous maps are page-aligned and parts start at multiples of the part
 size, so only a short last part, a system without O_DIRECT (macOS, Windows) or a
-file system that refuses it (tmpfs) take the ordinary buffered write instead.
+file system that refuses it (some FUSE mounts) take the ordinary buffered write instead.
+Direct and buffered writes (and the memory maps that read parts back after a restart)
+may meet in one file: Linux writes back and drops the page-cache pages of a range
+before a direct write to it, so readers see the new bytes; we never write one range
+both ways at once (a part's writes hold its lock).
 """
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import threading
@@ -30,6 +35,7 @@ WRITE_SLICE = 1024 * 1024
 # O_DIRECT alignment: a page covers every block size in use (512 B and 4 KiB sectors).
 DIRECT_ALIGN = 4096
 O_DIRECT = getattr(os, "O_DIRECT", 0)
+REFUSED = {errno.EINVAL, errno.EOPNOTSUPP}  # what a file system that cannot do it says
 
 
 def write_sliced(fh: BinaryIO, data: bytes | memoryview) -> None:
@@ -63,7 +69,12 @@ class PartBuffers:
             self._out += 1
             if self._free:
                 return self._free.pop()
-        return mmap.mmap(-1, self.size)
+        try:
+            return mmap.mmap(-1, self.size)
+        except BaseException:  # out of memory: the slot is not taken after all
+            with self._lock:
+                self._out -= 1
+            raise
 
     def give(self, buf: mmap.mmap) -> None:
         with self._lock:
@@ -100,8 +111,10 @@ class DirectWriter:
                       fsync: bool) -> bool:
         try:
             fd = os.open(path, os.O_WRONLY | O_DIRECT)
-        except OSError:  # tmpfs and a few others refuse O_DIRECT
-            self.direct = False
+        except OSError as exc:
+            if exc.errno not in REFUSED:
+                raise  # a missing file or no permission is no reason to stop trying
+            self.direct = False  # this file system refuses O_DIRECT (FUSE, old tmpfs)
             return False
         try:
             done = 0
@@ -110,7 +123,7 @@ class DirectWriter:
                     try:
                         n = os.pwrite(fd, rest, offset + done)
                     except OSError as exc:
-                        if done or exc.errno != 22:  # EINVAL before any byte: alignment
+                        if done or exc.errno not in REFUSED:  # before any byte: alignment
                             raise
                         self.direct = False
                         return False

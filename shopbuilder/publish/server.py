@@ -36,14 +36,14 @@ SWEEP_EVERY_S = 3600
 _SLUG = r"(?P<slug>[^/]+)"
 _ID = r"(?P<upload_id>[^/]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str]] = [
-    ("POST", re.compile(rf"^/v1/shops/{_SLUG}/uploads$"), "create_upload"),
-    ("GET", re.compile(rf"^/v1/uploads/{_ID}$"), "upload_status"),
-    ("PUT", re.compile(rf"^/v1/uploads/{_ID}/parts/(?P<n>[^/]+)$"), "put_part"),
-    ("POST", re.compile(rf"^/v1/uploads/{_ID}/complete$"), "complete"),
-    ("GET", re.compile(rf"^/v1/shops/{_SLUG}/versions$"), "list_versions"),
-    ("POST", re.compile(rf"^/v1/shops/{_SLUG}/versions/(?P<n>[^/]+)/activate$"), "activate"),
-    ("GET", re.compile(rf"^/v1/shops/{_SLUG}/active$"), "get_active"),
-    ("HEAD", re.compile(rf"^/v1/shops/{_SLUG}/active$"), "get_active"),
+    ("POST", re.compile(rf"^/v1/shops/{_SLUG}/uploads\Z"), "create_upload"),
+    ("GET", re.compile(rf"^/v1/uploads/{_ID}\Z"), "upload_status"),
+    ("PUT", re.compile(rf"^/v1/uploads/{_ID}/parts/(?P<n>[^/]+)\Z"), "put_part"),
+    ("POST", re.compile(rf"^/v1/uploads/{_ID}/complete\Z"), "complete"),
+    ("GET", re.compile(rf"^/v1/shops/{_SLUG}/versions\Z"), "list_versions"),
+    ("POST", re.compile(rf"^/v1/shops/{_SLUG}/versions/(?P<n>[^/]+)/activate\Z"), "activate"),
+    ("GET", re.compile(rf"^/v1/shops/{_SLUG}/active\Z"), "get_active"),
+    ("HEAD", re.compile(rf"^/v1/shops/{_SLUG}/active\Z"), "get_active"),
 ]
 
 

@@ -21,7 +21,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -42,6 +42,7 @@ PART_BUFFERS = 12
 # An unfinished upload nobody touched for this long is removed (its data file may be as
 # large as a bundle); publishing again then starts a new one.
 KEEP_UPLOADS_S = 7 * 24 * 3600
+LOCK_STALE_S = 600  # a lock file this old was left by a process that died holding it
 TEMP_FILE_AGE_S = 3600  # a temp file this old is a crash's leftover, never one in use
 
 
@@ -178,6 +179,32 @@ class Store:
     def _lock(self, kind: str, name: str) -> threading.Lock:
         return _LOCKS(f"{self.root.resolve()}|{kind}|{name}")
 
+    @contextlib.contextmanager
+    def exclusive(self, name: str, stale_after: float = LOCK_STALE_S) -> Iterator[None]:
+        """Hold `name` against other threads *and processes* using this root (two CLI
+        runs publishing to one folder): a lock file made with O_EXCL, waited for while
+        another holds it, broken when older than `stale_after` (its holder died)."""
+        folder = self.root / ".locks"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.lock"
+        with self._lock("exclusive", name):
+            while True:
+                try:
+                    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                    break
+                except FileExistsError:
+                    try:
+                        if time.time() - path.stat().st_mtime > stale_after:
+                            path.unlink(missing_ok=True)
+                            continue
+                    except FileNotFoundError:
+                        continue
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+
     # ------------------------------------------------------------ uploads
 
     def _upload_dir(self, upload_id: str) -> Path:
@@ -198,7 +225,11 @@ class Store:
                     raise Problem(422, "idempotency-key-reused", "Idempotency key reused",
                                   "this Idempotency-Key was already used for a different "
                                   "bundle; use a new key for a new upload")
-                return state, False
+                if state.version is None or self._version_of_upload(state, missing_ok=True):
+                    return state, False
+                # Its version was deleted by hand: clients derive keys from the bundle's
+                # hash, so the key must be able to upload those bytes again.
+                shutil.rmtree(self._upload_dir(upload_id))
             state = UploadState(upload_id, slug, sha256, size, part_size, key_digest,
                                 utcnow().isoformat())
             folder = self._upload_dir(upload_id)
@@ -383,9 +414,15 @@ class Store:
             shutil.rmtree(self._upload_dir(upload_id) / "parts", ignore_errors=True)
             return version, True
 
-    def _version_of_upload(self, state: UploadState) -> VersionInfo | None:
+    def _version_of_upload(self, state: UploadState, missing_ok: bool = False
+                           ) -> VersionInfo | None:
         if state.version is not None:
-            return self.version(state.slug, state.version)
+            try:
+                return self.version(state.slug, state.version)
+            except Problem:
+                if missing_ok:
+                    return None
+                raise
         for info in self.versions(state.slug):  # crashed after storing, before recording
             if info.upload_id == state.id:
                 return info

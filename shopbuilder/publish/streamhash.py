@@ -45,8 +45,10 @@ class HeldPart:
         with self._lock:
             release, self._release = self._release, None
         if release is not None:
-            self.view.release()
-            release()
+            try:
+                self.view.release()
+            finally:
+                release()
 
 
 class StreamDigest:
@@ -127,18 +129,26 @@ class StreamDigest:
         users = [2]
         users_lock = threading.Lock()
 
+        def done() -> None:
+            with users_lock:
+                users[0] -= 1
+                last = users[0] == 0
+            if last:
+                held.release()
+
         def use(consume: Callable[[memoryview], None]) -> None:
             try:
                 consume(held.view)
             finally:
-                with users_lock:
-                    users[0] -= 1
-                    last = users[0] == 0
-                if last:
-                    held.release()
+                done()
 
-        self._futures.append(whole_pool.submit(use, self._whole.update))
-        self._futures.append(scan_pool.submit(use, self._scanner.feed))
+        for pool, consume in ((whole_pool, self._whole.update),
+                              (scan_pool, self._scanner.feed)):
+            try:
+                self._futures.append(pool.submit(use, consume))
+            except RuntimeError:  # the store is closing: this reader never runs
+                done()
+                raise
 
     def finish(self, held: dict[int, str]) -> tuple[str | None, dict[int, EntryDigest]]:
         """(SHA-256 of the data file, digests of its stored entries by header offset)

@@ -36,3 +36,32 @@ from shopbuilder.publish import protocol
 def test_identifiers_refuse_a_trailing_newline(pattern: re.Pattern[str], good: str) -> None:
     assert pattern.match(good)
     assert not pattern.match(good + "\n")
+
+
+def _patterns(value: object) -> list[re.Pattern[str]]:
+    if isinstance(value, re.Pattern):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [p for item in value for p in _patterns(item)]
+    return []
+
+
+def test_no_anchored_pattern_anywhere_ends_in_a_dollar() -> None:
+    """Every module-level pattern anchored with ^ (routes in lists too) ends in \\Z."""
+    import importlib
+    import pkgutil
+
+    import shopbuilder
+
+    offenders = []
+    for module in pkgutil.walk_packages(shopbuilder.__path__, "shopbuilder."):
+        if ".migrations" in module.name or module.name.endswith("__main__"):
+            continue
+        loaded = importlib.import_module(module.name)
+        for name, value in vars(loaded).items():
+            for pattern in _patterns(value):
+                source = str(pattern.pattern)
+                if source.startswith("^") and source.endswith("$") \
+                        and not source.endswith("\\$"):
+                    offenders.append(f"{module.name}.{name}: {source}")
+    assert offenders == []

@@ -74,6 +74,28 @@ def test_a_bad_target_is_explained_beside_its_fields_and_nothing_is_saved(
     assert not section.publish_button.isEnabled()
 
 
+def test_a_target_name_in_use_is_refused_and_a_closed_dialog_keeps_no_token(
+        qtbot: Any, section_ctx: SectionContext, receiver: Receiver,
+        test_keyring: FileKeyring) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from shopbuilder.gui.publish import TargetDialog
+
+    section = make(qtbot, section_ctx)
+    add_target(section, "prod", receiver.url, ALL_TOKEN)
+    dialog = section.add_target()
+    dialog.name.setText("prod")  # saving would replace prod's address and token
+    dialog.url.setText("https://other.example.com")
+    dialog.token.setText("other-token-123")
+    assert not dialog.save()
+    assert "already" in dialog.fields["name"].error.text()
+    assert test_keyring.get_password(SERVICE, f"prod {receiver.url}") == ALL_TOKEN
+    dialog.reject()  # Cancel
+    assert dialog.token.text() == ""
+    QApplication.sendPostedEvents(None, 0)  # deleteLater runs
+    assert not [w for w in section.findChildren(TargetDialog)]
+
+
 def test_publish_preview_change_and_roll_back(qtbot: Any, section_ctx: SectionContext,
                                               receiver: Receiver,
                                               test_keyring: FileKeyring) -> None:
@@ -107,7 +129,9 @@ def test_publish_preview_change_and_roll_back(qtbot: Any, section_ctx: SectionCo
     section.table.selectRow(1)  # the first publish (newest first)
     assert section.rollback_choice() == ("prod", 1)
     dialogs.queue_answer(True)
-    run(qtbot, section, section.rollback)
+    task = section.rollback()
+    assert task is not None and not section.cancel_button.isVisibleTo(section)
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert store.active_number("demo") == 1
     assert "Version 1 is live on prod again" in section.stage.text()
     assert [r["action"] for r in section.history.rows] == ["rollback", "publish", "publish"]

@@ -280,3 +280,28 @@ def test_a_failed_write_hands_its_buffer_back_and_marks_nothing(
     with pytest.raises(OSError):
         put(store, state, data, 0)
     assert store.buffers_in_use == 0 and store.held_parts(state.id) == {}
+
+
+@needs_o_direct
+def test_a_missing_file_is_an_error_not_a_reason_to_stop_direct_writes(tmp_path: Path) -> None:
+    writer = DirectWriter()
+    part = aligned_copy(PartBuffers(DIRECT_ALIGN, 1), os.urandom(DIRECT_ALIGN))
+    with pytest.raises(FileNotFoundError):  # e.g. completed and moved away meanwhile
+        writer.write(tmp_path / "gone", 0, part, aligned=True, fsync=True)
+    assert writer.direct
+
+
+def test_a_buffer_that_cannot_be_allocated_takes_no_slot(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    pool = PartBuffers(DIRECT_ALIGN, limit=1)
+    real = partio.mmap.mmap
+
+    def no_memory(*_args: Any) -> Any:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(partio.mmap, "mmap", no_memory)
+    with pytest.raises(OSError):
+        pool.take()
+    assert pool.in_use == 0
+    monkeypatch.setattr(partio.mmap, "mmap", real)
+    assert pool.take() is not None  # the one slot is still there

@@ -161,3 +161,19 @@ def test_sweep_removes_abandoned_uploads_and_crash_leftovers_only(tmp_path: Path
     same, created = store.create_upload("acme", "key-00000003",
                                         hashlib.sha256(data).hexdigest(), len(data), PART)
     assert not created and same.version == 1  # a finished upload still answers its key
+
+
+def test_a_key_whose_version_was_deleted_by_hand_uploads_again(tmp_path: Path) -> None:
+    data = make_bundle(tmp_path / "b.zip").read_bytes()
+    store = Store(tmp_path / "root", part_size=PART)
+    state = start(store, data)
+    put_all(store, state, data)
+    info, _created = store.complete(state.id, no_findings)
+    for path in store.version_path("acme", info.number).parent.iterdir():
+        path.unlink()  # an operator cleared the shop's versions
+    again, created = store.create_upload("acme", "key-00000001",
+                                         hashlib.sha256(data).hexdigest(), len(data), PART)
+    assert created and again.version is None and store.held_parts(again.id) == {}
+    put_all(store, again, data)
+    info, created = store.complete(again.id, no_findings)
+    assert created and store.version_path("acme", info.number).read_bytes() == data

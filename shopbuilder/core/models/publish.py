@@ -47,7 +47,7 @@ class PublishRecord(ShopOwned, Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[str] = mapped_column(String(16), default="pending")
     message: Mapped[str] = mapped_column(String(500), default="")
-    # Reused when the same bundle is published to the same target after a failure,
-    # so the receiver resumes that upload instead of starting over.
+    # Follows from shop, target and bundle SHA-256 (service.idempotency_key): the same
+    # bytes to the same target always reach the same upload, resumed or already done.
     idempotency_key: Mapped[str] = mapped_column(String(128), default="")
     finished_at: Mapped[datetime | None] = mapped_column()
